@@ -1,0 +1,37 @@
+"""optimlib: the optimizers of deep learning, small, exact and tested.
+
+The public namespace is flat: ``import optimlib as ol`` then ``ol.adam``, ``ol.rosenbrock()``, ``ol.run``.
+Importing the package has no side effects. NumPy-only modules load at once; the modules that need
+SymPy, matplotlib, ipywidgets or Plotly load on first use of one of their names.
+"""
+import importlib
+
+from .base import *  # noqa: F401,F403
+from .schedules import *  # noqa: F401,F403
+from .sgd import *  # noqa: F401,F403
+from .adaptive import *  # noqa: F401,F403
+from .adam import *  # noqa: F401,F403
+from .newton import *  # noqa: F401,F403
+from .run import *  # noqa: F401,F403
+from .data import *  # noqa: F401,F403
+from .mlp import *  # noqa: F401,F403
+
+__version__ = "0.1.0"
+
+# Modules with heavy dependencies, loaded when one of their names is first asked for.
+_LAZY_MODULES = ("symbolic", "functions", "plotting", "explorers", "web")
+
+
+def __getattr__(name):
+    for module_name in _LAZY_MODULES:
+        module = importlib.import_module(f".{module_name}", __name__)
+        if name in getattr(module, "__all__", ()):
+            return getattr(module, name)
+    raise AttributeError(f"module 'optimlib' has no attribute {name!r}")
+
+
+def __dir__():
+    names = set(globals())
+    for module_name in _LAZY_MODULES:
+        names.update(getattr(importlib.import_module(f".{module_name}", __name__), "__all__", ()))
+    return sorted(names)
