@@ -1,2 +1,237 @@
-"""(in progress)"""
-__all__ = []
+"""Adam and its family: bias correction, AMSGrad, L2 regularization versus decoupled weight decay (AdamW)."""
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .base import (GradientTransformation, EmptyState, apply_updates, chain, check_broadcast,  # noqa: F401
+                   check_hyperparameter, check_shapes, scale_by_learning_rate, tree_map)
+
+__all__ = ["AdamState", "AMSGradState", "scale_by_adam", "scale_by_amsgrad", "add_decayed_weights", "add_l2",
+           "adam", "adamw", "adam_l2", "amsgrad"]
+
+
+class AdamState(NamedTuple):
+    """``count``: :math:`t`, steps made; ``m``, ``v``: the first and second moment estimates (not bias-corrected)."""
+
+    count: int
+    m: Any
+    v: Any
+
+
+class AMSGradState(NamedTuple):
+    """As :class:`AdamState`, plus ``v_max``: :math:`\\hat v_t = \\max(\\hat v_{t-1}, v_t)`."""
+
+    count: int
+    m: Any
+    v: Any
+    v_max: Any
+
+
+def _lerp(old, new, weight):
+    """``old + weight * (new - old)``, i.e. ``(1 - weight) old + weight new``, with one new array."""
+    out = new - old
+    out *= weight
+    out += old
+    return out
+
+
+def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
+    b1 = check_hyperparameter("b1", b1, 0.0, 1.0)
+    b2 = check_hyperparameter("b2", b2, 0.0, 1.0)
+    eps = check_hyperparameter("eps", eps)
+    c1, c2 = 1 - b1, 1 - b2
+
+    def direction(m, v, s1, s2):  # (m / s1) / (sqrt(v / s2) + eps), allocation-conscious
+        denom = np.sqrt(v)
+        if s2 != 1.0:
+            denom /= s2
+        denom += eps
+        out = m / denom
+        if s1 != 1.0:
+            out /= s1
+        return out
+
+    def init(params):
+        for name, value in (("b1", b1), ("b2", b2), ("eps", eps)):
+            check_broadcast(name, value, params)
+        zeros = tree_map(np.zeros_like, params)
+        return AMSGradState(0, zeros, zeros, zeros) if amsgrad else AdamState(0, zeros, zeros)
+
+    def update(grads, state, params=None):
+        check_shapes(grads, state.m)
+        t = state.count + 1
+        m = tree_map(lambda g, m: _lerp(m, g, c1), grads, state.m)
+        v = tree_map(lambda g, v: _lerp(v, g * g, c2), grads, state.v)
+        s1, s2 = (1 - b1 ** t, np.sqrt(1 - b2 ** t)) if bias_correction else (1.0, 1.0)
+        if amsgrad:
+            v_max = tree_map(np.maximum, state.v_max, v)
+            return tree_map(lambda m, v: direction(m, v, s1, s2), m, v_max), AMSGradState(t, m, v, v_max)
+        return tree_map(lambda m, v: direction(m, v, s1, s2), m, v), AdamState(t, m, v)
+
+    return GradientTransformation(init, update)
+
+
+def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8, bias_correction=True):
+    r"""Adam's direction :math:`\hat m_t / (\sqrt{\hat v_t} + \epsilon)`, with :math:`\hat m_t = m_t / (1 - \beta_1^t)`,
+    :math:`\hat v_t = v_t / (1 - \beta_2^t)`; ``bias_correction=False`` uses :math:`m_t, v_t` themselves (then the
+    first step is :math:`\alpha(1-\beta_1)/\sqrt{1-\beta_2}`, about :math:`3.16\alpha` at the defaults)."""
+    return _scale_by_moments(b1, b2, eps, bias_correction, amsgrad=False)
+
+
+def scale_by_amsgrad(b1=0.9, b2=0.999, eps=1e-8):
+    r"""AMSGrad's direction as torch computes it: :func:`scale_by_adam` with :math:`v_t` replaced by the running
+    maximum :math:`\hat v_t = \max(\hat v_{t-1}, v_t)` before the bias correction."""
+    return _scale_by_moments(b1, b2, eps, True, amsgrad=True)
+
+
+def add_decayed_weights(weight_decay=1e-2):
+    r"""Add :math:`\lambda\theta` to the updates (needs ``params``). Placed after the preconditioner it is
+    decoupled weight decay (AdamW); placed first it is L2 regularization (:func:`add_l2`)."""
+    wd = check_hyperparameter("weight_decay", weight_decay)
+
+    def init(params):
+        check_broadcast("weight_decay", wd, params)
+        return EmptyState()
+
+    def update(updates, state, params=None):
+        if params is None:
+            raise ValueError("Invalid params: None (weight decay needs the params: update(grads, state, params))")
+        check_shapes(updates, params)
+        return tree_map(lambda u, p: u + wd * p, updates, params), state
+
+    return GradientTransformation(init, update)
+
+
+def add_l2(weight_decay=1e-2):
+    r"""L2 regularization: add the gradient :math:`\lambda'\theta` of :math:`\tfrac{\lambda'}{2}\|\theta\|^2` to the
+    gradient. The same arithmetic as :func:`add_decayed_weights`; the name says it goes first in a chain."""
+    return add_decayed_weights(weight_decay)
+
+
+_ADAM_BOX = r"""
+    .. math::
+        \begin{aligned}
+        &\textbf{input}: \alpha \text{ (learning\_rate)},\ \beta_1, \beta_2 \text{ (b1, b2)},\ \epsilon \text{ (eps)}%s;
+            \quad \textbf{initialize}: m_0 \leftarrow 0,\ v_0 \leftarrow 0 \\
+        &\textbf{for}\ t = 1, 2, \ldots: \\%s
+        &\quad m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t \\
+        &\quad v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
+        &\quad \hat m_t \leftarrow m_t / (1 - \beta_1^t), \quad \hat v_t \leftarrow v_t / (1 - \beta_2^t) \\
+        &\quad \theta_t \leftarrow \theta_{t-1} - \alpha_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)%s
+        \end{aligned}
+
+    Args:
+        learning_rate: :math:`\alpha \ge 0`: a float, an array broadcasting against the params, or a schedule.
+        b1: :math:`\beta_1 \in [0, 1)`, decay of the first moment.
+        b2: :math:`\beta_2 \in [0, 1)`, decay of the second moment.
+        eps: :math:`\epsilon \ge 0`, added to :math:`\sqrt{\hat v_t}` (outside the root).%s
+"""
+_ADAM_REF = "Kingma & Ba (2015), Adam: a method for stochastic optimization, ICLR, arXiv:1412.6980."
+
+
+def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
+    return chain(scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))
+
+
+adam.__doc__ = r"""Adam: momentum on the gradient, RMSProp-style scaling, and bias correction.
+""" + _ADAM_BOX % ("", "", "", "") + r"""
+    .. note::
+        This is ``torch.optim.Adam(lr, betas=(b1, b2), eps=eps)`` and Algorithm 1 of Kingma & Ba exactly, with
+        :math:`\epsilon` added after the root of the bias-corrected :math:`\hat v_t`. Optax's ``adam`` is the same;
+        ``eps_root`` there puts a second eps inside. Without bias correction,
+        ``chain(scale_by_adam(bias_correction=False), scale_by_learning_rate(lr))``, the early steps are too
+        large. The convergence proof of the paper is flawed (Reddi et al. 2018, see :func:`amsgrad`).
+
+    Reference:
+        """ + _ADAM_REF + r"""
+
+    Example:
+        >>> import numpy as np
+        >>> opt, p = adam(learning_rate=0.1, eps=0.0), np.array([1.0, 1.0])
+        >>> updates, state = opt.update(np.array([3.0, -1e-6]), opt.init(p), p)
+        >>> print(updates)                          # the first step is alpha * sign(g), whatever |g|
+        [-0.1  0.1]
+"""
+
+
+def adamw(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
+    return chain(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay), scale_by_learning_rate(learning_rate))
+
+
+adamw.__doc__ = r"""AdamW: Adam with weight decay decoupled from the adaptive gradient step.
+""" + _ADAM_BOX % (r",\ \lambda \text{ (weight\_decay)}", "", r" - \alpha_t \lambda \theta_{t-1}",
+                   "\n        weight_decay: :math:`\\lambda \\ge 0`, multiplied by the current learning rate.") + r"""
+    .. note::
+        This is ``torch.optim.AdamW(lr, betas, eps, weight_decay)`` exactly: :math:`\theta \leftarrow
+        \theta (1 - \alpha_t\lambda)` then the Adam step. Loshchilov & Hutter write
+        :math:`\theta_t = \theta_{t-1} - \eta_t(\alpha \hat m_t/(\sqrt{\hat v_t}+\epsilon) + \lambda_{\rm paper}
+        \theta_{t-1})` with :math:`\eta_t` a schedule multiplier, so torch's (and our) ``weight_decay`` is
+        :math:`\lambda_{\rm paper}/\alpha`. With zero loss gradient :math:`\theta_t = (1-\alpha\lambda)^t\theta_0`.
+        Unlike :func:`adam_l2`, the decay is not divided by :math:`\sqrt{\hat v_t}`.
+
+    Reference:
+        Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
+
+    Example:
+        >>> import numpy as np
+        >>> opt, p = adamw(learning_rate=0.1, weight_decay=0.5), np.array([2.0])
+        >>> state = opt.init(p)
+        >>> for _ in range(3):                      # zero loss gradient: p = (1 - 0.05)^t p0
+        ...     updates, state = opt.update(np.zeros(1), state, p)
+        ...     p = apply_updates(p, updates)
+        >>> print(p.round(6))
+        [1.71475]
+"""
+
+
+def adam_l2(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
+    return chain(add_l2(weight_decay), scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))
+
+
+adam_l2.__doc__ = r"""Adam with L2 regularization: :math:`\lambda'\theta` is added to the gradient before Adam.
+""" + _ADAM_BOX % (r",\ \lambda' \text{ (weight\_decay)}", r"""
+        &\quad g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda' \theta_{t-1} \\""", "",
+                   "\n        weight_decay: :math:`\\lambda' \\ge 0`, the L2 coefficient.") + r"""
+    .. note::
+        This is ``torch.optim.Adam(lr, betas, eps, weight_decay)`` (what most libraries long called weight
+        decay). For SGD, L2 with :math:`\lambda'` equals decoupled decay with :math:`\lambda = \alpha\lambda'`; for
+        Adam it does not: the decay term is normalized by :math:`\sqrt{\hat v_t}`, so weights with large past
+        gradients are regularized less (Loshchilov & Hutter 2019, Prop. 2). With zero loss gradient the first
+        step is :math:`\alpha\,\mathrm{sign}(\theta_0)` whatever :math:`\lambda'` (when :math:`\epsilon = 0`).
+
+    Reference:
+        """ + _ADAM_REF + r""" Loshchilov & Hutter (2019), ICLR, arXiv:1711.05101.
+
+    Example:
+        >>> import numpy as np
+        >>> opt, p = adam_l2(learning_rate=0.1, eps=0.0, weight_decay=1e-4), np.array([2.0, -3.0])
+        >>> updates, state = opt.update(np.zeros(2), opt.init(p), p)
+        >>> print(updates)
+        [-0.1  0.1]
+"""
+
+
+def amsgrad(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
+    return chain(scale_by_amsgrad(b1, b2, eps), scale_by_learning_rate(learning_rate))
+
+
+amsgrad.__doc__ = r"""AMSGrad: Adam with a non-decreasing second moment, :math:`\hat v_t = \max(\hat v_{t-1}, v_t)`.
+""" + (_ADAM_BOX % ("", "", "", "")).replace(r"\sqrt{\hat v_t}", r"\sqrt{\max_{s \le t} v_s / (1 - \beta_2^t)}") + r"""
+    .. note::
+        This is ``torch.optim.Adam(..., amsgrad=True)``: the maximum is taken over the raw :math:`v_t`, then
+        bias-corrected. Reddi et al.'s Algorithm 2 has no bias correction and a decaying
+        :math:`\alpha_t = \alpha/\sqrt t`; it fixes a counterexample in which Adam fails to converge.
+
+    Reference:
+        Reddi, Kale & Kumar (2018), On the convergence of Adam and beyond, ICLR.
+
+    Example:
+        >>> import numpy as np
+        >>> opt, p = amsgrad(learning_rate=0.1, eps=0.0), np.array([0.0])
+        >>> state = opt.init(p)
+        >>> for g in (10.0, 0.0):
+        ...     updates, state = opt.update(np.array([g]), state, p)
+        >>> print(state[0].v, state[0].v_max)       # v decays, its running maximum does not
+        [0.0999] [0.1]
+"""

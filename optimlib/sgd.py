@@ -1,2 +1,110 @@
-"""(in progress)"""
-__all__ = []
+"""Stochastic gradient descent, with heavy-ball or Nesterov momentum."""
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .base import (GradientTransformation, apply_updates, chain, check_broadcast,  # noqa: F401
+                   check_hyperparameter, check_shapes, scale_by_learning_rate, tree_map)
+
+__all__ = ["TraceState", "trace", "sgd", "heavy_ball"]
+
+
+class TraceState(NamedTuple):
+    """``b``: the momentum buffer :math:`b_t = \\mu b_{t-1} + g_t` (torch's ``momentum_buffer``)."""
+
+    b: Any
+
+
+def trace(decay, nesterov=False):
+    r"""Accumulate the updates: :math:`b_t = \mu b_{t-1} + g_t`, output :math:`b_t`, or :math:`g_t + \mu b_t`
+    if ``nesterov``. ``decay`` is :math:`\mu`, a float or an array in [0, 1) broadcasting against the params.
+    """
+    mu = check_hyperparameter("momentum", decay, 0.0, 1.0)
+    if not isinstance(nesterov, bool):
+        raise ValueError(f"Invalid nesterov: {nesterov!r} (must be True or False)")
+    if nesterov and np.any(np.asarray(mu) == 0):
+        raise ValueError(f"Invalid momentum: {decay!r} (nesterov=True requires momentum > 0)")
+
+    def init(params):
+        check_broadcast("momentum", mu, params)
+        return TraceState(b=tree_map(np.zeros_like, params))
+
+    def update(grads, state, params=None):
+        check_shapes(grads, state.b)
+        b = tree_map(lambda g, b: mu * b + g, grads, state.b)
+        out = tree_map(lambda g, b: g + mu * b, grads, b) if nesterov else b
+        return out, TraceState(b)
+
+    return GradientTransformation(init, update)
+
+
+def sgd(learning_rate, momentum=0.0, nesterov=False):
+    r"""Stochastic gradient descent, optionally with heavy-ball or Nesterov momentum.
+
+    .. math::
+        \begin{aligned}
+        &\textbf{input}: \eta \text{ (learning\_rate)},\ \mu \text{ (momentum)},\ \text{nesterov};
+            \quad \textbf{initialize}: b_0 \leftarrow 0 \\
+        &\textbf{for}\ t = 1, 2, \ldots: \\
+        &\quad b_t \leftarrow \mu b_{t-1} + g_t \\
+        &\quad d_t \leftarrow g_t + \mu b_t \ \text{if nesterov, else}\ b_t \\
+        &\quad \theta_t \leftarrow \theta_{t-1} - \eta_t d_t
+        \end{aligned}
+
+    With ``momentum=0`` this is plain gradient descent, :math:`\theta_t = \theta_{t-1} - \eta_t g_t`.
+
+    Args:
+        learning_rate: :math:`\eta \ge 0`: a float, an array broadcasting against the params, or a schedule.
+        momentum: :math:`\mu \in [0, 1)`: a float or an array broadcasting against the params.
+        nesterov: use Nesterov's accelerated gradient (requires ``momentum > 0``).
+
+    .. note::
+        This is ``torch.optim.SGD(lr, momentum, nesterov=nesterov)`` exactly (dampening 0; :math:`b_1 = g_1`).
+        The textbook heavy ball (Polyak 1964) keeps a velocity, :math:`v_t = \mu v_{t-1} - \eta g_t`,
+        :math:`\theta_t = \theta_{t-1} + v_t`; with a constant rate :math:`v_t = -\eta b_t` and the iterates are
+        identical, but once :math:`\eta` changes (a schedule) the velocity form keeps old rates in :math:`v` while
+        this form applies the new rate to the whole buffer: :func:`heavy_ball` gives the velocity form.
+        With ``nesterov=True`` the stored parameters are the look-ahead point :math:`\theta + \mu v` of
+        Sutskever et al. (2013), the reformulation of Bengio et al. (2013): the gradient is evaluated at the
+        stored point, and the iterates equal the look-ahead ones (the minus-sign look-ahead of Ruder's
+        convention does not).
+
+    References:
+        Polyak (1964), Some methods of speeding up the convergence of iteration methods, USSR Comput. Math.
+        Math. Phys. 4(5). Nesterov (1983), Soviet Math. Dokl. 27. Sutskever, Martens, Dahl & Hinton (2013),
+        On the importance of initialization and momentum in deep learning, ICML. Bengio, Boulanger-Lewandowski
+        & Pascanu (2013), Advances in optimizing recurrent networks, ICASSP, arXiv:1212.0901.
+
+    Example:
+        >>> import numpy as np
+        >>> opt = sgd(learning_rate=0.1, momentum=0.9)
+        >>> params = np.array([1.0, -2.0])
+        >>> state = opt.init(params)
+        >>> for _ in range(2):                      # f(x) = |x|^2 / 2, gradient x
+        ...     updates, state = opt.update(params, state, params)
+        ...     params = apply_updates(params, updates)
+        >>> print(params.round(4))                  # x_2 = (1 + mu - eta) x_1 - mu x_0, x_1 = 0.9 x_0
+        [ 0.72 -1.44]
+    """
+    momentum = check_hyperparameter("momentum", momentum, 0.0, 1.0)
+    if not nesterov and np.ndim(momentum) == 0 and momentum == 0.0:
+        return chain(scale_by_learning_rate(learning_rate))
+    return chain(trace(momentum, nesterov), scale_by_learning_rate(learning_rate))
+
+
+def heavy_ball(learning_rate, momentum=0.9, nesterov=False):
+    r"""Momentum in the velocity form: :math:`v_t = \mu v_{t-1} - \eta_t g_t`, :math:`\theta_t = \theta_{t-1} + v_t`.
+
+    The same chain as :func:`sgd` in the other order: scale by :math:`-\eta_t` first, then accumulate, so the
+    buffer holds the velocity :math:`v` (``state[1].b``). Identical to :func:`sgd` for a constant rate; under a
+    schedule each past gradient keeps the rate it was taken with.
+
+    >>> import numpy as np
+    >>> opt, p = heavy_ball(0.1, momentum=0.9), np.array([1.0])
+    >>> s = opt.init(p)
+    >>> u, s = opt.update(p, s, p)
+    >>> print(s[1].b)
+    [-0.1]
+    """
+    return chain(scale_by_learning_rate(learning_rate), trace(momentum, nesterov))
+

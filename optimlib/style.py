@@ -1,0 +1,99 @@
+"""The book's look: one colour, line style and marker per optimizer, and a matplotlib style applied on purpose.
+
+The palette is Okabe & Ito's (2008), chosen to stay distinguishable under the common colour-vision
+deficiencies; each optimizer also gets its own line style and marker, so a figure reads in greyscale too.
+The same optimizer has the same look in every figure of the book, static or interactive.
+
+>>> optimizer_style("Adam")["color"]
+'#D55E00'
+>>> optimizer_style("SGD") == optimizer_style("GD")
+True
+"""
+import contextlib
+import zlib
+
+__all__ = ["OKABE_ITO", "optimizer_style", "register_style", "book_rc", "book_style", "use_book_style"]
+
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7",
+}
+_C = OKABE_ITO
+
+# name -> (colour, dash pattern in units of the line width (None = solid), matplotlib marker)
+_STYLES = {
+    "GD": (_C["black"], None, "o"),
+    "Momentum": (_C["orange"], (4, 2), "s"),
+    "Nesterov": (_C["sky blue"], (6, 2, 1, 2), "^"),
+    "Adagrad": (_C["bluish green"], (1, 1.5), "D"),
+    "Adadelta": (_C["reddish purple"], (6, 2, 1, 2, 1, 2), "v"),
+    "RMSProp": (_C["blue"], (8, 2), "P"),
+    "Adam": (_C["vermillion"], None, "X"),
+    "AdamW": (_C["vermillion"], (4, 2), "*"),
+    "AMSGrad": (_C["vermillion"], (1, 1.5), "h"),
+    "Adam (L2)": (_C["vermillion"], (6, 2, 1, 2), "p"),
+    "Newton": (_C["reddish purple"], None, "d"),
+    "Damped Newton": (_C["reddish purple"], (4, 2), "d"),
+    "Saddle-free Newton": (_C["reddish purple"], (1, 1.5), "d"),
+    "Levenberg-Marquardt": (_C["reddish purple"], (8, 2), "d"),
+}
+_ALIASES = {"SGD": "GD", "Gradient descent": "GD", "Heavy ball": "Momentum", "NAG": "Nesterov",
+            "RMSprop": "RMSProp", "Adam+L2": "Adam (L2)"}
+_CYCLE = [(c, d, m) for c, d, m in zip(
+    [_C["blue"], _C["orange"], _C["bluish green"], _C["vermillion"], _C["reddish purple"], _C["sky blue"],
+     _C["black"]],
+    [None, (4, 2), (1, 1.5), (6, 2, 1, 2), (8, 2), (2, 2), (6, 2, 1, 2, 1, 2)],
+    ["o", "s", "^", "D", "v", "P", "X"])]
+
+
+def optimizer_style(name):
+    """The look of the optimizer (or curve) called ``name``: a dict for the book's figures.
+
+    Keys: ``color`` (hex), ``dashes`` (a dash pattern in line widths, ``None`` for solid), ``marker``
+    (a matplotlib marker) and ``linestyle`` (for matplotlib: ``"-"`` or ``(0, dashes)``). A name not in the
+    registry gets a look from a fixed cycle chosen by the name itself, so it too is the same on every page.
+    """
+    key = _ALIASES.get(name, name)
+    if key in _STYLES:
+        color, dashes, marker = _STYLES[key]
+    else:
+        color, dashes, marker = _CYCLE[zlib.crc32(str(name).encode()) % len(_CYCLE)]
+    return {"color": color, "dashes": dashes, "marker": marker,
+            "linestyle": "-" if dashes is None else (0, dashes)}
+
+
+def register_style(name, color, dashes=None, marker="o"):
+    """Give the optimizer ``name`` a look of its own (colour, dash pattern or ``None``, matplotlib marker)."""
+    _STYLES[name] = (color, None if dashes is None else tuple(dashes), marker)
+
+
+def book_rc():
+    """The book's matplotlib settings, as a dict of rcParams."""
+    from cycler import cycler
+
+    return {
+        "figure.figsize": (6.4, 4.0), "figure.dpi": 100, "savefig.dpi": 150, "savefig.bbox": "tight",
+        "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "legend.fontsize": 9,
+        "axes.spines.top": False, "axes.spines.right": False, "axes.grid": False,
+        "axes.prop_cycle": cycler(color=[s[0] for s in _CYCLE]),
+        "lines.linewidth": 1.8, "lines.markersize": 5, "legend.frameon": False, "mathtext.fontset": "cm",
+    }
+
+
+@contextlib.contextmanager
+def book_style():
+    """The book's style for one block only: ``with ol.book_style(): ...`` (settings restored after)."""
+    import matplotlib as mpl
+
+    with mpl.rc_context(book_rc()):
+        yield
+
+
+def use_book_style():
+    """Apply the book's matplotlib style to the session (a notebook calls it once, in its import cell).
+
+    Nothing is styled at import: this call is the only place the book's rcParams are set.
+    """
+    import matplotlib as mpl
+
+    mpl.rcParams.update(book_rc())

@@ -1,0 +1,66 @@
+"""Build the book with Jupyter Book and, if a notebook fails, say which notebook and which cell.
+
+    python tools/build_book.py [jupyter-book build flags...] [--source DIR]
+
+Jupyter Book logs each failing notebook with the source of the cell that raised; this wrapper finds that cell in the
+notebook and prints `FAILED <notebook> cell <n>: <error>` for each (cells counted from 0 with markdown, and as nbval counts them).
+"""
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+FAILED_NOTEBOOK = re.compile(r"^(\S+\.ipynb): WARNING: Executing notebook failed", re.M)
+CELL_SOURCE = re.compile(r"An error occurred while executing the following cell:\n-+\n(.*?)\n-+\n", re.S)
+ERROR_LINE = re.compile(r"^(\w*(?:Error|Exception|Interrupt)\b:?.*)$", re.M)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def failing_cells(log, source_dir):
+    """Yield (notebook, cell index, error line) for each notebook whose execution failed in the build log."""
+    log = ANSI.sub("", log)
+    starts = [(m.start(), m.group(1)) for m in FAILED_NOTEBOOK.finditer(log)]
+    for n, (start, path) in enumerate(starts):
+        chunk = log[start: starts[n + 1][0] if n + 1 < len(starts) else len(log)]
+        match = CELL_SOURCE.search(chunk)
+        code = match.group(1).strip() if match else None
+        after = chunk[match.end():] if match else chunk
+        errors = ERROR_LINE.findall(after)
+        error = next((e for e in errors if ":" in e), errors[0] if errors else "error")
+        notebook = pathlib.Path(path)
+        cells = json.loads(notebook.read_text())["cells"] if notebook.exists() else []
+        index = next((i for i, c in enumerate(cells) if code and "".join(c["source"]).strip() == code), None)
+        if index is not None:  # also as nbval counts: code cells only
+            index = (index, sum(c["cell_type"] == "code" for c in cells[:index]))
+        try:
+            notebook = notebook.resolve().relative_to(source_dir)
+        except ValueError:
+            pass
+        yield notebook, index, error
+
+
+def main(argv):
+    source = pathlib.Path(".")
+    if "--source" in argv:
+        i = argv.index("--source")
+        source = pathlib.Path(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
+    command = [str(pathlib.Path(sys.executable).with_name("jupyter-book")), "build", str(source), *argv]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    log = []
+    for line in process.stdout:  # show the build as it happens, and keep it to name the failures
+        sys.stdout.write(line)
+        log.append(line)
+    code = process.wait()
+    if code:
+        sys.stdout.flush()
+        for notebook, index, error in failing_cells("".join(log), source.resolve()):
+            where = f"cell {index[0]} (nbval: Cell {index[1]})" if index else "a cell"
+            print(f"FAILED {notebook} {where}: {error}", file=sys.stderr)
+        print("The book did not build: see the warnings above.", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
