@@ -94,7 +94,8 @@ def rosenbrock(a=1.0, b=100.0):
     x, y = sp.symbols("x y")
     a_, b_ = sp.nsimplify(a), sp.nsimplify(b)
     return surface_from_expr("Rosenbrock", (a_ - x)**2 + b_ * (y - x**2)**2, (x, y),
-                             domain=((-2, 2), (-1, 3)), start=(-1.2, 1.0), minima=(a, a * a))
+                             domain=((-abs(a) - 1, abs(a) + 1), (-1, a * a + 2)), start=(-1.2, 1.0),
+                             minima=(a, a * a))
 
 
 def beale():

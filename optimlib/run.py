@@ -1,2 +1,141 @@
-"""(in progress)"""
-__all__ = []
+r"""Run an optimizer on a surface from a start point and record the trajectory, stopping at divergence.
+
+``run(optimizer, surface, x0, steps)`` iterates
+
+.. math:: g_k = \nabla f(x_k), \qquad (u_k, s_{k+1}) = \mathrm{update}(g_k, s_k, x_k), \qquad x_{k+1} = x_k + u_k
+
+and returns a :class:`Trajectory`. An iterate :math:`x_k` is **divergent** if a coordinate is not finite or exceeds
+``bound`` in absolute value, or if :math:`f(x_k)` or :math:`\nabla f(x_k)` is not finite (a NaN from the optimizer
+or from ``grad_fn`` included). ``diverged_at`` is the index :math:`k` of the first divergent iterate; the outputs
+keep only finite, valid values. ``run`` never raises for divergence, never returns NaN and emits no warnings.
+
+>>> import optimlib as ol
+>>> quad = (lambda x: 0.5 * (x**2).sum(-1), lambda x: x)           # f = |x|^2 / 2, as an (f, grad) pair
+>>> t = ol.run(ol.sgd(3.0), quad, np.array([1.0]), 50)              # eta * lambda = 3 > 2: x_k = (-2)^k
+>>> t.diverged, t.diverged_at, t.path.shape                        # |x_20| = 2^20 > bound = 1e6
+(True, 20, (20, 1))
+"""
+import math
+from typing import NamedTuple, Optional, Union
+
+import numpy as np
+
+from .base import apply_updates
+
+__all__ = ["Trajectory", "run"]
+
+
+class Trajectory(NamedTuple):
+    """The record of a run of ``steps`` updates from ``x0`` with batch shape ``B`` (``()`` for one point).
+
+    Attributes:
+      path: iterates :math:`x_0, x_1, \\ldots`, shape ``(n + 1, *B, d)``. A single run that diverged at step
+        :math:`k` keeps :math:`n = k - 1` (the finite iterates before it); in a batch each diverged row is frozen
+        at its last valid iterate (repeated to the end) and ``n`` is ``steps``.
+      loss: :math:`f(x_k)`, shape ``(n + 1, *B)``.
+      grad_norm: :math:`\\lVert g_k\\rVert` of the gradient the optimizer was given (``grad_fn``'s if any).
+      diverged: ``bool`` (single run) or a boolean array of shape ``B``.
+      diverged_at: the index of the first divergent iterate: ``int`` or ``None`` (single run), or an integer
+        array of shape ``B`` with -1 for rows that did not diverge.
+      steps: the number of steps asked for.
+    """
+
+    path: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    diverged: Union[bool, np.ndarray]
+    diverged_at: Union[Optional[int], np.ndarray]
+    steps: int
+
+
+def _objective(surface, grad_fn):
+    """``(f, grad, d)`` from a Surface, any object with ``f`` and ``grad``, or an ``(f, grad)`` pair."""
+    if hasattr(surface, "f") and hasattr(surface, "grad"):
+        f, grad = surface.f, surface.grad
+    elif isinstance(surface, tuple) and len(surface) == 2:
+        f, grad = surface
+    else:
+        raise ValueError(f"Invalid surface: {type(surface).__name__} (must be a Surface, an object with f and "
+                         f"grad, or an (f, grad) pair)")
+    if not callable(f) or not (callable(grad) or grad_fn is not None):
+        raise ValueError("Invalid surface: f and grad must be callables (grad may be None if grad_fn is given)")
+    d = len(surface.symbols) if hasattr(surface, "symbols") else None
+    return f, grad, d
+
+
+def run(optimizer, surface, x0, steps, *, grad_fn=None, bound=1e6):
+    """Apply ``optimizer`` for ``steps`` updates from ``x0`` on ``surface`` and return a :class:`Trajectory`.
+
+    Args:
+      optimizer: a ``GradientTransformation`` (``ol.adam(...)``, ``ol.newton(s.hess)``, ...).
+      surface: a :class:`~optimlib.Surface`, an object with callables ``f`` and ``grad``, or a pair ``(f, grad)``;
+        ``f`` maps ``(..., d)`` to ``(...)``, ``grad`` to ``(..., d)``.
+      x0: the start, one point ``(d,)`` or a batch ``(K, d)`` (any ``(*B, d)``) run together, e.g. against a
+        hyperparameter array of shape ``(K, 1)``.
+      steps: the number of updates :math:`n \\ge 0`.
+      grad_fn: optional ``grad_fn(x, step) -> (..., d)`` used instead of ``surface.grad``, ``step`` counting the
+        updates already made (a noisy or mini-batch gradient).
+      bound: a coordinate with absolute value above it counts as divergence.
+    """
+    f, grad, d = _objective(surface, grad_fn)
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 0:
+        raise ValueError(f"Invalid steps: {steps!r} (must be an integer >= 0)")
+    if not (isinstance(bound, (int, float, np.number)) and bound > 0):
+        raise ValueError(f"Invalid bound: {bound!r} (must be a number > 0)")
+    x = np.array(x0, dtype=float)
+    if x.ndim == 0 or (d is not None and x.shape[-1] != d):
+        raise ValueError(f"Invalid x0: shape {x.shape} (the last axis must hold the {d or 'd'} coordinates)")
+    if not (np.isfinite(x).all() and (np.abs(x) <= bound).all()):
+        raise ValueError(f"Invalid x0: {x.tolist()} (must be finite and within bound={bound:g})")
+    gradient = grad_fn if grad_fn is not None else (lambda z, step: grad(z))
+    with np.errstate(all="ignore"):
+        fx, g = np.asarray(f(x), dtype=float), np.asarray(gradient(x, 0), dtype=float)
+        gn = np.sqrt((g * g).sum(-1))
+    if not (np.isfinite(fx).all() and np.isfinite(gn).all()):
+        raise ValueError(f"Invalid x0: {x.tolist()} (the loss or the gradient at x0 is not finite)")
+    path, loss, grad_norm = np.empty((steps + 1,) + x.shape), np.empty((steps + 1,) + fx.shape), \
+        np.empty((steps + 1,) + gn.shape)
+    path[0], loss[0], grad_norm[0] = x, fx, gn
+    state = optimizer.init(x)
+    with np.errstate(all="ignore"):
+        if x.ndim == 1:
+            return _run_single(optimizer.update, f, gradient, g, state, steps, bound, path, loss, grad_norm)
+        return _run_batch(optimizer.update, f, gradient, g, state, steps, bound, path, loss, grad_norm)
+
+
+def _run_single(update, f, gradient, g, state, steps, bound, path, loss, grad_norm):
+    x = path[0]
+    for k in range(1, steps + 1):
+        updates, state = update(g, state, x)
+        x = apply_updates(x, updates)
+        fx, g = f(x), gradient(x, k)
+        gn = math.sqrt(g @ g) if g.ndim == 1 else math.inf
+        if not (np.abs(x).max() <= bound and math.isfinite(fx) and math.isfinite(gn)):
+            return Trajectory(path[:k], loss[:k], grad_norm[:k], True, k, steps)
+        path[k], loss[k], grad_norm[k] = x, fx, gn
+    return Trajectory(path, loss, grad_norm, False, None, steps)
+
+
+def _run_batch(update, f, gradient, g, state, steps, bound, path, loss, grad_norm):
+    x = path[0]
+    alive = np.ones(x.shape[:-1], dtype=bool)
+    diverged_at = np.full(x.shape[:-1], -1)
+    for k in range(1, steps + 1):
+        updates, state = update(g, state, x)
+        new_x = apply_updates(x, updates)
+        fx, g = np.asarray(f(new_x), dtype=float), np.asarray(gradient(new_x, k), dtype=float)
+        gn = np.sqrt((g * g).sum(-1))
+        ok = (np.abs(new_x) <= bound).all(-1) & np.isfinite(fx) & np.isfinite(gn)
+        if not ok.all():
+            diverged_at[alive & ~ok] = k
+            alive &= ok
+            frozen = ~alive
+            new_x = np.where(frozen[..., None], x, new_x)
+            fx, gn = np.where(frozen, loss[k - 1], fx), np.where(frozen, grad_norm[k - 1], gn)
+            g = np.where(frozen[..., None], 0.0, g)  # frozen rows see a zero gradient at a finite point
+        x = path[k] = new_x
+        loss[k], grad_norm[k] = fx, gn
+        if not alive.any():
+            path[k + 1:], loss[k + 1:], grad_norm[k + 1:] = x, fx, gn
+            break
+    return Trajectory(path, loss, grad_norm, diverged_at >= 0, diverged_at, steps)

@@ -1,0 +1,142 @@
+"""optimlib.functions: the Surface records, their derivatives and stationary points."""
+import numpy as np
+import pytest
+import sympy as sp
+from numpy.testing import assert_allclose
+
+import optimlib as ol
+
+SURFACES = {
+    "quadratic": lambda: ol.quadratic(condition_number=25.0, angle=0.4),
+    "rosenbrock": ol.rosenbrock,
+    "rosenbrock_a2": lambda: ol.rosenbrock(a=2.0, b=10.0),
+    "beale": ol.beale,
+    "himmelblau": ol.himmelblau,
+    "saddle": ol.saddle,
+    "monkey_saddle": ol.monkey_saddle,
+    "plateau_saddle": ol.plateau_saddle,
+    "cycling_quartic": ol.cycling_quartic,
+    "double_well": ol.double_well,
+}
+
+
+@pytest.fixture(params=list(SURFACES), scope="module")
+def surface(request):
+    return SURFACES[request.param]()
+
+
+def _random_points(surface, n, seed=0):
+    low, high = np.array(surface.domain).T
+    return np.random.default_rng(seed).uniform(low, high, size=(n, surface.dim))
+
+
+def test_record_shapes(surface):
+    d = surface.dim
+    assert isinstance(surface, ol.Surface) and len(surface.domain) == d
+    assert surface.start.shape == (d,)
+    for pts in (surface.minima, surface.saddles, surface.maxima):
+        assert pts.ndim == 2 and pts.shape[1] == d
+    assert set(surface.expr.free_symbols) <= set(surface.symbols)
+
+
+def test_gradient_and_hessian_against_finite_differences(surface):
+    x = _random_points(surface, 8)
+    eps = 1e-6
+    E = np.eye(surface.dim)
+    fd_grad = np.stack([(surface.f(x + eps * e) - surface.f(x - eps * e)) / (2 * eps) for e in E], -1)
+    fd_hess = np.stack([(surface.grad(x + eps * e) - surface.grad(x - eps * e)) / (2 * eps) for e in E], -1)
+    scale = 1 + np.abs(surface.f(x))[:, None]
+    assert_allclose(surface.grad(x) / scale, fd_grad / scale, atol=1e-6)
+    assert_allclose(surface.hess(x) / scale[..., None], fd_hess / scale[..., None], atol=1e-6)
+    assert_allclose(surface.hess(x), np.swapaxes(surface.hess(x), -1, -2))
+
+
+def test_known_points(surface):
+    for p in surface.minima:
+        assert np.linalg.norm(surface.grad(p)) < 1e-8
+        assert (np.linalg.eigvalsh(surface.hess(p)) > 0).all()
+        assert ol.classify_stationary_point(surface, p) == "minimum"
+    for p in surface.maxima:
+        assert ol.classify_stationary_point(surface, p) == "maximum"
+    for p in surface.saddles:
+        kind = ol.classify_stationary_point(surface, p)
+        assert kind == ("degenerate" if surface.name == "monkey saddle" else "saddle")
+    assert np.isfinite(surface.f(surface.start))
+
+
+def test_stationary_points_found_match_the_record(surface):
+    points, kinds = ol.stationary_points(surface)
+    expected = {"minimum": surface.minima, "maximum": surface.maxima, "saddle": surface.saddles}
+    if surface.name == "monkey saddle":
+        expected = {"degenerate": surface.saddles}
+    for kind, pts in expected.items():
+        found = points[[k == kind for k in kinds]]
+        assert len(found) == len(pts), kind
+        for p in pts:
+            assert np.abs(found - p).max(-1).min() < 1e-7
+
+
+def test_meshgrid_evaluation():
+    s = ol.himmelblau()
+    X, Y = np.meshgrid(np.linspace(-5, 5, 11), np.linspace(-5, 5, 9))
+    P = np.stack([X, Y], -1)
+    assert s.f(P).shape == (9, 11) and s.grad(P).shape == (9, 11, 2) and s.hess(P).shape == (9, 11, 2, 2)
+    assert_allclose(s.f(P), (X**2 + Y - 11)**2 + (X + Y**2 - 7)**2)
+    q = ol.quadratic(condition_number=4.0)
+    assert q.hess(P).shape == (9, 11, 2, 2)
+    assert_allclose(q.hess(P)[3, 4], np.diag([1.0, 4.0]))
+    w = ol.double_well()
+    assert w.f(np.linspace(-1, 1, 5)[:, None]).shape == (5,)
+    assert w.hess(np.zeros((5, 1))).shape == (5, 1, 1)
+
+
+def test_quadratic_condition_number_and_rotation():
+    for kappa, angle in [(1.0, 0.0), (10.0, 0.0), (100.0, np.pi / 6), (3.5, -1.0)]:
+        q = ol.quadratic(condition_number=kappa, angle=angle)
+        H = q.hess(np.zeros(2))
+        assert_allclose(np.linalg.eigvalsh(H), [1.0, kappa], rtol=1e-12)
+        v = np.array([-np.sin(angle), np.cos(angle)])  # the rotated y axis is the steep direction
+        assert_allclose(H @ v, kappa * v, rtol=1e-12, atol=1e-12)
+
+
+def test_rosenbrock_against_scipy():
+    so = pytest.importorskip("scipy.optimize")
+    s = ol.rosenbrock()
+    for p in _random_points(s, 5, seed=3):
+        assert_allclose(s.f(p), so.rosen(p), rtol=1e-13)
+        assert_allclose(s.grad(p), so.rosen_der(p), rtol=1e-13)
+        assert_allclose(s.hess(p), so.rosen_hess(p), rtol=1e-13)
+
+
+def test_saddle_facts():
+    s = ol.saddle()
+    assert s.expr == (s.symbols[0]**2 - s.symbols[1]**2) / 2
+    assert_allclose(s.hess(np.array([0.3, -2.0])), np.diag([1.0, -1.0]))
+    assert_allclose(np.linalg.eigvalsh(ol.plateau_saddle().hess(np.zeros(2))), [-0.0888009, 0.0077218], rtol=1e-5)
+    assert ol.classify_stationary_point(ol.monkey_saddle(), np.zeros(2)) == "degenerate"
+
+
+def test_cycling_quartic_has_one_minimum_and_is_nonconvex():
+    s = ol.cycling_quartic()
+    x = s.symbols[0]
+    assert sp.diff(s.expr, x) == x**3 - 2 * x + 2
+    assert_allclose(s.minima, [[-1.7692923542386314]], rtol=1e-14)
+    assert s.hess(np.zeros(1))[0, 0] == -2.0
+
+
+def test_validation():
+    with pytest.raises(ValueError, match="condition_number: 0.5"):
+        ol.quadratic(condition_number=0.5)
+    with pytest.raises(ValueError, match="separation"):
+        ol.plateau_saddle(separation=-1)
+    x, y = sp.symbols("x y")
+    with pytest.raises(ValueError, match="Invalid domain"):
+        ol.surface_from_expr("bad", x + y, (x, y), domain=((0, 1),), start=(0, 0))
+    with pytest.raises(ValueError, match="Invalid domain"):
+        ol.surface_from_expr("bad", x + y, (x, y), domain=((0, 1), (2, 1)), start=(0, 0))
+    with pytest.raises(ValueError, match="Invalid start"):
+        ol.surface_from_expr("bad", x + y, (x, y), domain=((0, 1), (0, 1)), start=(np.nan, 0))
+    with pytest.raises(ValueError, match="not stationary"):
+        ol.classify_stationary_point(ol.rosenbrock(), np.zeros(2))
+    with pytest.raises(ValueError, match="Invalid x: shape"):
+        ol.classify_stationary_point(ol.rosenbrock(), np.zeros(3))
