@@ -3,10 +3,10 @@ PYTHON_SYSTEM ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
-BUILD_FLAGS := -W -n --keep-going $(if $(FORCE),--all,)
+BUILD_FLAGS := -W -n --keep-going $(if $(FORCE),--all --force,)
 PORT ?= 8000
 
-.PHONY: book test test-lib test-notebooks test-site check-notebooks strip serve lab bench clean pins setup
+.PHONY: chromium book test test-lib test-notebooks test-site check-notebooks strip serve lab bench clean pins setup
 
 ## The environment: pinned packages, optimlib (editable), the site's own scripts.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -21,7 +21,8 @@ _assets/vendor/.versions: tools/vendor_assets.py | $(VENV)/.installed
 
 setup: $(VENV)/.installed _assets/vendor/.versions
 
-## Execute every notebook (cached) and build the HTML site into _build/html. FORCE=1 re-executes everything.
+## Execute every notebook (cached; a change to optimlib re-executes all) and build the HTML site into _build/html.
+## FORCE=1 re-executes and rewrites everything.
 book: setup
 	OPTIMLIB_STATIC=1 $(PY) tools/build_book.py $(BUILD_FLAGS)
 
@@ -38,8 +39,13 @@ test-lib:
 test-notebooks:
 	$(PYTEST) -q --nbval-lax --nbval-current-env -p no:doctest book
 
-test-site:
+test-site: chromium
 	$(PYTEST) -q tests/site
+
+## Debian's Chromium for the browser test (playwright's own browser download does not work offline).
+chromium:
+	@command -v chromium >/dev/null || { SUDO=$$(command -v sudo || true); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 ## Remove outputs and execution counts from every committed notebook.
 strip:

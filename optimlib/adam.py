@@ -41,14 +41,15 @@ def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
     b2 = check_hyperparameter("b2", b2, 0.0, 1.0)
     eps = check_hyperparameter("eps", eps)
     c1, c2 = 1 - b1, 1 - b2
+    sqrt = math.sqrt if np.ndim(b2) == 0 else np.sqrt  # a Python float keeps float32 params float32
 
-    def direction(m, v, s1, s2):  # (m / s1) / (sqrt(v / s2) + eps), allocation-conscious
+    def direction(m, v, s1, s2):  # (m / s1) / (sqrt(v) / s2 + eps), allocation-conscious
         denom = np.sqrt(v)
-        if s2 != 1.0:
+        if bias_correction:
             denom /= s2
         denom += eps
         out = m / denom
-        if s1 != 1.0:
+        if bias_correction:
             out /= s1
         return out
 
@@ -63,7 +64,7 @@ def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
         t = state.count + 1
         m = tree_map(lambda g, m: _lerp(m, g, c1), grads, state.m)
         v = tree_map(lambda g, v: _lerp(v, g * g, c2), grads, state.v)
-        s1, s2 = (1 - b1 ** t, np.sqrt(1 - b2 ** t)) if bias_correction else (1.0, 1.0)
+        s1, s2 = 1 - b1 ** t, sqrt(1 - b2 ** t)
         if amsgrad:
             v_max = tree_map(np.maximum, state.v_max, v)
             return tree_map(lambda m, v: direction(m, v, s1, s2), m, v_max), AMSGradState(t, m, v, v_max)

@@ -144,14 +144,15 @@ def _marker_path(marker, r=5.5):
               "^": poly(3, r * 1.2), "v": poly(3, r * 1.2, 90), "D": poly(4, r * 1.2, 0), "d": poly(4, r * 1.2, 0),
               "P": plus, "p": poly(5, r * 1.1), "h": poly(6, r * 1.1), "*": poly(5, r * 1.5, -90, r * 0.6)}
     if marker == "X":
-        return f'{plus}" transform-extra="rotate(45)'
-    return shapes.get(marker, shapes["o"])
+        return plus, 45
+    return shapes.get(marker, shapes["o"]), 0
 
 
 def _style(name, lw=2.0):
     st = optimizer_style(name)
     dash = " ".join(f"{d * lw:g}" for d in st["dashes"]) if st["dashes"] else ""
-    return {"c": st["color"], "da": dash, "lw": lw, "m": _marker_path(st["marker"])}
+    d, rot = _marker_path(st["marker"])
+    return {"c": st["color"], "da": dash, "lw": lw, "m": d, "mr": rot}
 
 
 def _axes_svg(uid, i, p):
@@ -198,11 +199,170 @@ def _legend(names, y):
     out, x = [], 60
     for name in names:
         s = _style(name)
-        m = s["m"].split('" transform-extra="')
-        rot = f" rotate({m[1][7:-1]})" if len(m) > 1 else ""
+        rot = f" rotate({s['mr']})" if s["mr"] else ""
         out.append(f'<line x1="{x}" x2="{x + 34}" y1="{y}" y2="{y}" stroke="{s["c"]}" stroke-width="2.4" '
-                   f'stroke-dasharray="{s["da"]}"/><path d="{m[0]}" transform="translate({x + 17},{y}){rot}" '
+                   f'stroke-dasharray="{s["da"]}"/><path d="{s["m"]}" transform="translate({x + 17},{y}){rot}" '
                    f'fill="{s["c"]}" stroke="#fff" stroke-width="0.8"/>'
                    f'<text x="{x + 40}" y="{y + 4}">{html.escape(name)}</text>')
         x += 48 + 8 * len(name) + 20
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- explorers on a surface
+
+def _exit_point(panel, X, Y):
+    """Where a diverged path leaves the panel (or its last point, if inside), in viewBox units."""
+    inside = (X >= panel.x) & (X <= panel.x + panel.w) & (Y >= panel.y) & (Y <= panel.y + panel.h)
+    if inside[-1] or not inside.any():
+        return panel.clamp(X[-1], Y[-1])
+    i = len(X) - 1 - int(np.argmax(inside[::-1]))  # the last point inside
+    p, q = np.array([X[i], Y[i]]), np.array([X[i + 1], Y[i + 1]])
+    lo, hi = np.array([panel.x, panel.y]), np.array([panel.x + panel.w, panel.y + panel.h])
+    with np.errstate(all="ignore"):
+        t = np.where(q > hi, (hi - p) / (q - p), np.where(q < lo, (lo - p) / (q - p), 1.0))
+    e = p + np.nanmin(t) * (q - p)
+    return panel.clamp(e[0], e[1])
+
+
+def _surface_panels(spec, fstar, gaps_ok, gaps_all):
+    s = spec.surface
+    (xa, xb) = s.domain[0]
+    sym = [str(v) for v in getattr(s, "symbols", ("x", "y"))]
+    if spec.dim == 2:
+        (ya, yb) = s.domain[1]
+        pw = float(np.clip(PH * (xb - xa) / (yb - ya), 0.6 * PH, 1.5 * PH))
+        p0 = _Panel(60, pw, (xa, xb), (ya, yb), xlabel=sym[0], ylabel=sym[1])
+    else:
+        xs = np.linspace(xa, xb, 400)
+        with np.errstate(all="ignore"):
+            fx = np.asarray(s.f(xs[:, None]), float)
+        p0 = _Panel(60, 400, (xa, xb), _lin_limits([fx]), xlabel=sym[0], ylabel=f"f({sym[0]})")
+    x1 = 60 + p0.w + 90
+    ylim = _log_limits([gaps_ok] + [gaps_all[:1]]) if fstar is not None else _lin_limits([gaps_ok, gaps_all[:1]])
+    label = "f(x) − f*  (log scale)" if fstar is not None else "f(x)"
+    p1 = _Panel(x1, W - 20 - x1, (0, spec.steps), ylim, ylog=fstar is not None, xlabel="step t", ylabel=label)
+    return p0, p1
+
+
+def _surface_model(spec, uid):
+    s = spec.surface
+    minima = np.asarray(s.minima, float).reshape(-1, spec.dim)
+    with np.errstate(all="ignore"):
+        fstar = float(np.min(s.f(minima))) if minima.size else None
+    grids = {name: spec.run_grid(name) for name in spec.factories}
+    valid, gaps = {}, {}
+    for name, (tr, shape) in grids.items():
+        n = np.where(tr.diverged, tr.diverged_at, spec.steps + 1)  # valid iterates per row
+        valid[name] = n
+        gaps[name] = tr.loss - fstar if fstar is not None else tr.loss
+    ok = [g[:, ~grids[k][0].diverged].ravel() for k, g in gaps.items()]
+    p0, p1 = _surface_panels(spec, fstar, np.concatenate(ok), next(iter(gaps.values()))[0])
+    frames = None
+    if spec.animate:
+        frames = np.unique(np.linspace(0, spec.steps, min(spec.steps + 1, 101)).round().astype(int))
+    order = list(spec.sliders)
+    series = []
+    for name, (tr, shape) in grids.items():
+        used = [order.index(u) for u in spec.uses[name]]
+        strides = [int(np.prod(shape[j + 1:])) for j in range(len(shape))]
+        st = _style(name)
+        paths = {"n": name, "p": 0, "u": used, "st": strides, "end": 1, **st, "pts": [], "dv": [], "f": []}
+        losses = {"n": name, "p": 1, "u": used, "st": strides, "end": 0, **st, "pts": [], "dv": []}
+        for r in range(int(np.prod(shape))):
+            nr = int(valid[name][r])
+            idx = np.arange(nr) if frames is None else np.union1d(frames[frames < nr], [nr - 1])
+            P, g = tr.path[:nr, r], gaps[name][:nr, r]
+            X, Y = p0.px(P[:, 0], P[:, 1]) if spec.dim == 2 else p0.px(P[:, 0], tr.loss[:nr, r])
+            LX, LY = p1.px(np.arange(nr), g)
+            paths["pts"].append(_thin(X[idx], Y[idx], keep_all=frames is not None))
+            losses["pts"].append(_thin(LX[idx], LY[idx], keep_all=frames is not None))
+            if tr.diverged[r]:
+                k = int(tr.diverged_at[r])
+                paths["dv"].append([k, *np.round(_exit_point(p0, X, Y), 1).tolist()])
+                losses["dv"].append([k, *np.round(p1.clamp(LX[-1], LY[-1]), 1).tolist()])
+                paths["f"].append(None)
+            else:
+                paths["dv"].append(None)
+                losses["dv"].append(None)
+                paths["f"].append(f"reaches f − f* = {g[-1]:.2g}" if fstar is not None else
+                                  f"reaches f = {g[-1]:.3g}")
+        series += [paths, losses]
+    static = _static_marks(spec, p0, minima)
+    return [p0, p1], series, frames, static
+
+
+def _static_marks(spec, p0, minima):
+    s, out = spec.surface, []
+    if spec.dim == 2:
+        out.append(f'<image href="data:image/png;base64,{_contour_png(s, p0.w, p0.h)}" x="{p0.x}" y="{p0.y}" '
+                   f'width="{p0.w}" height="{p0.h}" preserveAspectRatio="none"/>')
+        star = _marker_path("*", 7)[0]
+        for pts, d, label in ((minima, star, "minimum"), (np.asarray(s.saddles, float).reshape(-1, 2),
+                                                          "M-5,-5L5,5M-5,5L5,-5", "saddle point")):
+            for x, y in pts:
+                X, Y = p0.px(x, y)
+                out.append(f'<path d="{d}" transform="translate({X:.1f},{Y:.1f})" fill="#444" stroke="#444" '
+                           f'stroke-width="2"><title>{label}</title></path>')
+    else:
+        xs = np.linspace(*s.domain[0], 400)
+        with np.errstate(all="ignore"):
+            X, Y = p0.px(xs, np.asarray(s.f(xs[:, None]), float))
+        pts = _thin(X, Y)
+        out.append(f'<polyline points="{" ".join(f"{a},{b}" for a, b in zip(pts[::2], pts[1::2]))}" '
+                   f'fill="none" stroke="#777" stroke-width="1.5" clip-path="url(#@UID@-c0)"/>')
+    return "".join(out)
+
+
+def _html(uid, spec_sliders, initial, panels, series, frames, static, names, title, alt, steps):
+    height = TOP + PH + LEG
+    data = {"uid": uid, "series": series, "steps": steps, "head": [panels[0].x, 22],
+            "note": [panels[0].x + 8, TOP + 18], "frames": None if frames is None else frames.tolist(),
+            "sl": [{"l": SLIDER_LABELS.get(k, k), "v": [_fmt(v) for v in vals]} for k, vals in spec_sliders.items()]}
+    controls = []
+    for i, (k, vals) in enumerate(spec_sliders.items()):
+        v0 = _fmt(vals[initial[k]])
+        controls.append(f'<div class="ol-control"><label for="{uid}-s{i}">{html.escape(SLIDER_LABELS.get(k, k))}'
+                        f'</label><input type="range" class="ol-slider" id="{uid}-s{i}" min="0" '
+                        f'max="{len(vals) - 1}" step="1" value="{initial[k]}" aria-valuetext="{v0}">'
+                        f'<output for="{uid}-s{i}">{v0}</output></div>')
+    if frames is not None:
+        controls.append(f'<div class="ol-control"><button type="button" class="ol-play" aria-pressed="false">Play'
+                        f'</button><label for="{uid}-step">step</label><input type="range" class="ol-step" '
+                        f'id="{uid}-step" min="0" max="{len(frames) - 1}" step="1" value="{len(frames) - 1}">'
+                        f'<output for="{uid}-step">{frames[-1]}</output></div>')
+    heading = f'<text x="{W - 20}" y="22" text-anchor="end" font-weight="bold">{html.escape(title)}</text>' \
+        if title else ""
+    svg = (f'<svg viewBox="0 0 {W} {height}" xmlns="http://www.w3.org/2000/svg" role="img" font-size="13" '
+           f'font-family="system-ui,sans-serif"><title>{html.escape(alt)}</title><defs></defs>'
+           f'{static.replace("@UID@", uid)}'
+           + "".join(_axes_svg(uid, i, p) for i, p in enumerate(panels))
+           + heading + _legend(names, TOP + PH + LEG - 12) + '<g class="ol-dyn"></g></svg>')
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    return (f'<div class="ol-explorer" id="{uid}" role="figure" aria-label="{html.escape(alt)}">'
+            f'<style>{_CSS}</style><div class="ol-controls">{"".join(controls)}</div>'
+            f'<div class="ol-figure">{svg}</div><p class="ol-status" aria-live="polite"></p>'
+            f'<script type="application/json" class="ol-data">{payload}</script>'
+            f'<script>{_JS}</script></div>')
+
+
+def _uid(*parts):
+    h = hashlib.sha1(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:10]
+    return f"ol{h}"
+
+
+def web_explorer(surface, optimizers, sliders=None, **kwargs):
+    """The kernel-free explorer of :func:`optimlib.explorer` (same arguments), whatever the environment.
+
+    Every setting of the sliders' product grid is run by :func:`optimlib.run` (one batched run per optimizer);
+    paths and losses are thinned to at most 100 points per curve and rounded to the figure's units.
+    """
+    spec = Spec(surface, optimizers, sliders, **kwargs)
+    return _web_from_spec(spec)
+
+
+def _web_from_spec(spec):
+    uid = _uid(spec.surface.name, list(spec.factories), {k: v.tolist() for k, v in spec.sliders.items()},
+               spec.x0.tolist(), spec.steps, spec.title, spec.animate)
+    panels, series, frames, static = _surface_model(spec, uid)
+    return WebExplorer(_html(uid, spec.sliders, spec.initial, panels, series, frames, static,
+                             list(spec.factories), spec.title, spec.alt, spec.steps))

@@ -1,13 +1,15 @@
 """Build the book with Jupyter Book and, if a notebook fails, say which notebook and which cell.
 
-    python tools/build_book.py [jupyter-book build flags...] [--source DIR]
+    python tools/build_book.py [jupyter-book build flags...] [--source DIR] [--force]
 
 Jupyter Book logs each failing notebook with the source of the cell that raised; this wrapper finds that cell in the
 notebook and prints `FAILED <notebook> cell <n>: <error>` for each (cells counted from 0 with markdown, and as nbval counts them).
 """
+import hashlib
 import json
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -40,12 +42,36 @@ def failing_cells(log, source_dir):
         yield notebook, index, error
 
 
+def library_hash(source):
+    """A hash of optimlib's sources: the execution cache keys on notebook code only, so a library change must clear it."""
+    digest = hashlib.sha256()
+    for path in sorted((source / "optimlib").rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".js", ".css"}:
+            digest.update(path.relative_to(source).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def refresh_cache(source, force):
+    """Drop the execution cache when forced or when optimlib changed since the cache was filled."""
+    cache, stamp = source / "_build" / ".jupyter_cache", source / "_build" / ".optimlib-hash"
+    current = library_hash(source)
+    if force or not stamp.exists() or stamp.read_text() != current:
+        if cache.exists():
+            print("build_book: optimlib changed (or FORCE): re-executing every notebook")
+        shutil.rmtree(cache, ignore_errors=True)
+    stamp.parent.mkdir(exist_ok=True)
+    stamp.write_text(current)
+
+
 def main(argv):
     source = pathlib.Path(".")
     if "--source" in argv:
         i = argv.index("--source")
         source = pathlib.Path(argv[i + 1])
         argv = argv[:i] + argv[i + 2:]
+    force = "--force" in argv
+    argv = [a for a in argv if a != "--force"]
+    refresh_cache(source, force)
     command = [str(pathlib.Path(sys.executable).with_name("jupyter-book")), "build", str(source), *argv]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
     log = []

@@ -55,9 +55,9 @@
         svg.push("<polyline" + clip + ' points="' + points(a, n) + '" fill="none" stroke="' + s.c +
                  '" stroke-width="' + s.lw + '" stroke-dasharray="' + s.da + '" stroke-linejoin="round"/>');
         if (s.end && n > 0) {
-          svg.push("<path" + clip + ' d="' + s.m + '" transform="translate(' + a[2 * n - 2] + "," + a[2 * n - 1] +
-                   ")" + (s.mr ? " rotate(" + s.mr + ")" : "") + '" fill="' + s.c +
-                   '" stroke="#fff" stroke-width="0.8"/>');
+          svg.push("<g" + clip + '><path d="' + s.m + '" transform="translate(' + a[2 * n - 2] + "," +
+                   a[2 * n - 1] + ")" + (s.mr ? " rotate(" + s.mr + ")" : "") + '" fill="' + s.c +
+                   '" stroke="#fff" stroke-width="0.8"/></g>');
         }
         if (hit) {
           svg.push('<path d="' + CROSS + '" transform="translate(' + dv[1] + "," + dv[2] + ')" stroke="#000" ' +

@@ -1,0 +1,174 @@
+"""optimlib.newton: Newton's method and its family, against closed forms."""
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import optimlib as ol
+
+
+def _spd(d, seed):
+    M = np.random.default_rng(seed).normal(size=(d, d))
+    return M @ M.T / d + 0.1 * np.eye(d)
+
+
+def _quadratic(A, b):
+    """f = 1/2 x^T A x - b^T x for a batch of points (..., d)."""
+    f = lambda x: 0.5 * np.einsum("...i,ij,...j->...", x, A, x) - x @ b
+    grad = lambda x: x @ A - b
+    hess = lambda x: np.broadcast_to(A, x.shape + A.shape[-1:])
+    return f, grad, hess
+
+
+def _step(opt, grad, x, state=None):
+    state = opt.init(x) if state is None else state
+    updates, state = opt.update(grad(x), state, x)
+    return ol.apply_updates(x, updates), state
+
+
+@pytest.mark.parametrize("d", [1, 3, 8])
+def test_one_newton_step_solves_a_quadratic(d):
+    A, b = _spd(d, d), np.random.default_rng(1).normal(size=d)
+    f, grad, hess = _quadratic(A, b)
+    x_star = np.linalg.solve(A, b)
+    x0 = np.random.default_rng(2).normal(size=(5, d))
+    for opt in (ol.newton(hess), ol.damped_newton(f, hess), ol.levenberg_marquardt(hess, mu=0.0),
+                ol.saddle_free_newton(hess)):
+        x1, _ = _step(opt, grad, x0)
+        assert_allclose(x1, np.broadcast_to(x_star, x0.shape), rtol=1e-9, atol=1e-9)
+        assert_allclose(_step(opt, grad, x0[0])[0], x_star, rtol=1e-9, atol=1e-9)
+
+
+def test_newton_lands_on_the_saddle_and_saddle_free_escapes():
+    s = ol.saddle()
+    x0 = np.random.default_rng(0).uniform(-2, 2, size=(20, 2))
+    x1, _ = _step(ol.newton(s.hess), s.grad, x0)
+    assert_allclose(x1, 0.0, atol=1e-15)
+    x1, _ = _step(ol.saddle_free_newton(s.hess), s.grad, x0)
+    # |H| = I: x goes to the saddle's coordinate 0, y doubles: away along the negative-curvature direction
+    assert_allclose(x1, x0 * np.array([0.0, 2.0]), atol=1e-15)
+    t = ol.run(ol.saddle_free_newton(s.hess), s, np.array([0.5, 1e-3]), 10)
+    assert_allclose(t.path[1:], np.stack([np.zeros(10), 1e-3 * 2.0 ** np.arange(1, 11)], -1), rtol=1e-14)
+    t = ol.run(ol.newton(s.hess), s, np.array([0.5, 1e-3]), 10)
+    assert_allclose(t.path[1:], 0.0, atol=1e-15)
+
+
+def test_pure_newton_cycles_on_the_quartic_and_damped_newton_converges():
+    s = ol.cycling_quartic()
+    t = ol.run(ol.newton(s.hess), s, s.start, 40)
+    assert not t.diverged
+    assert_allclose(t.path[:, 0], np.tile([0.0, 1.0], 21)[:41])  # 0, 1, 0, 1, ... exactly
+    opt = ol.damped_newton(s.f, s.hess)
+    t = ol.run(opt, s, s.start, 40)
+    assert_allclose(t.path[-1], s.minima[0], rtol=1e-12)
+    assert np.all(np.diff(t.loss) <= 1e-15)  # the line search makes every step a descent step
+    _, state = _step(opt, s.grad, s.start)
+    assert state.fallback and state.step_size == 1.0  # H = -2 < 0 at 0: the direction is -g
+
+
+def test_pure_newton_goes_to_the_maximum_of_the_double_well():
+    s = ol.double_well()
+    t = ol.run(ol.newton(s.hess), s, np.array([0.3]), 20)
+    assert abs(t.path[-1, 0]) < 1e-12 and ol.classify_stationary_point(s, t.path[-1]) == "maximum"
+    t = ol.run(ol.damped_newton(s.f, s.hess), s, np.array([0.3]), 30)
+    assert_allclose(t.path[-1], [1.0], rtol=1e-12)
+
+
+def test_damped_newton_on_rosenbrock_batch():
+    s = ol.rosenbrock()
+    x0 = np.array([[-1.2, 1.0], [0.0, 0.0], [2.0, -1.0], [-0.5, 2.5]])
+    t = ol.run(ol.damped_newton(s.f, s.hess), s, x0, 60)
+    assert not t.diverged.any()
+    assert_allclose(t.path[-1], np.ones((4, 2)), atol=1e-10)
+    assert (np.diff(t.loss, axis=0) <= 1e-12).all()
+
+
+def test_armijo_condition_holds():
+    s = ol.himmelblau()
+    opt = ol.damped_newton(s.f, s.hess, c=0.3, shrink=0.7)
+    x = np.random.default_rng(5).uniform(-5, 5, size=(50, 2))
+    updates, state = opt.update(s.grad(x), opt.init(x), x)
+    direction = np.where(state.fallback[:, None], -s.grad(x), -np.linalg.solve(s.hess(x), s.grad(x)[..., None])[..., 0])
+    t = state.step_size
+    assert_allclose(updates, t[:, None] * direction, rtol=1e-12, atol=1e-14)
+    assert (s.f(x + updates) <= s.f(x) + 0.3 * t * (s.grad(x) * direction).sum(-1) + 1e-12).all()
+    assert state.fallback.any() and (~state.fallback).any()
+    # t is the largest 0.7^j accepted: the previous candidate t/0.7 violates Armijo
+    bigger = np.minimum(t / 0.7, 1.0)
+    rejected = t < 1.0
+    f_big = s.f(x + bigger[:, None] * direction)
+    assert (f_big[rejected] > (s.f(x) + 0.3 * bigger * (s.grad(x) * direction).sum(-1))[rejected]).all()
+
+
+def test_levenberg_marquardt_interpolates_between_newton_and_gradient_descent():
+    s = ol.rosenbrock()
+    x = np.array([-0.7, 0.4])
+    g, H = s.grad(x), s.hess(x)
+    small, _ = ol.levenberg_marquardt(s.hess, mu=1e-10).update(g, None, x)
+    assert_allclose(small, -np.linalg.solve(H, g), rtol=1e-7)
+    mu = 1e8
+    large, _ = ol.levenberg_marquardt(s.hess, mu=mu).update(g, None, x)
+    assert_allclose(large, -g / mu, rtol=1e-5)
+    # a batch of damping values, one per row, equals a loop
+    mus = np.array([[0.1], [1.0], [10.0]])
+    xs = np.tile(x, (3, 1))
+    batch, _ = ol.levenberg_marquardt(s.hess, mu=mus).update(s.grad(xs), None, xs)
+    for i, m in enumerate(mus[:, 0]):
+        assert_allclose(batch[i], -np.linalg.solve(H + m * np.eye(2), g), rtol=1e-12)
+
+
+def test_saddle_free_newton_matches_eigen_formula():
+    s = ol.himmelblau()
+    x = np.array([0.1, -1.5])
+    lam, Q = np.linalg.eigh(s.hess(x))
+    assert lam[0] < 0 < lam[1]
+    step, _ = ol.saddle_free_newton(s.hess, mu=0.5).update(s.grad(x), None, x)
+    expected = -Q @ np.diag(1 / (np.abs(lam) + 0.5)) @ Q.T @ s.grad(x)
+    assert_allclose(step, expected, rtol=1e-12)
+    assert step @ s.grad(x) < 0  # always a descent direction
+
+
+def test_singular_hessian_gives_divergence_not_an_exception():
+    m = ol.monkey_saddle()
+    x = np.array([[0.0, 0.0], [0.5, 0.1]])
+    updates, _ = ol.newton(m.hess).update(m.grad(x), None, x)
+    assert np.isnan(updates[0]).all() and np.isfinite(updates[1]).all()
+    t = ol.run(ol.saddle_free_newton(m.hess), m, np.zeros(2), 5)  # |H| = 0 and g = 0: the step is 0/0
+    assert t.diverged and t.diverged_at == 1 and t.path.shape == (1, 2)
+    t = ol.run(ol.saddle_free_newton(m.hess, mu=0.1), m, np.zeros(2), 5)  # damping makes it well defined
+    assert not t.diverged and (t.path == 0).all()
+
+
+def test_validation():
+    s = ol.saddle()
+    with pytest.raises(ValueError, match="Invalid mu: -1.0"):
+        ol.levenberg_marquardt(s.hess, mu=-1.0)
+    with pytest.raises(ValueError, match="Invalid mu: -0.5"):
+        ol.saddle_free_newton(s.hess, mu=-0.5)
+    with pytest.raises(ValueError, match="Invalid learning_rate: -1.0"):
+        ol.newton(s.hess, learning_rate=-1.0)
+    with pytest.raises(ValueError, match="Invalid c: 1.5"):
+        ol.damped_newton(s.f, s.hess, c=1.5)
+    with pytest.raises(ValueError, match="Invalid shrink: 0.0"):
+        ol.damped_newton(s.f, s.hess, shrink=0.0)
+    with pytest.raises(ValueError, match="max_backtracks"):
+        ol.damped_newton(s.f, s.hess, max_backtracks=-1)
+    with pytest.raises(ValueError, match="needs params"):
+        ol.newton(s.hess).update(np.ones(2), None)
+    with pytest.raises(ValueError, match="Invalid grads: shape"):
+        ol.newton(s.hess).update(np.ones(3), None, np.ones(2))
+    with pytest.raises(ValueError, match="Invalid hessian"):
+        ol.newton(lambda x: np.eye(3)).update(np.ones(2), None, np.ones(2))
+    with pytest.raises(ValueError, match="Invalid dims"):
+        ol.newton_cost([0, 10], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="Invalid repeats"):
+        ol.newton_cost([10], rng=np.random.default_rng(0), repeats=0)
+
+
+def test_newton_cost_and_slope():
+    cost = ol.newton_cost([8, 16, 32], rng=np.random.default_rng(0), repeats=1)
+    assert cost.d.tolist() == [8, 16, 32]
+    assert cost.hessian_bytes.tolist() == [8 * 64, 8 * 256, 8 * 1024]
+    assert ol.loglog_slope(cost.d, cost.hessian_bytes) == pytest.approx(2.0)
+    assert ol.loglog_slope(cost.d, cost.gradient_bytes) == pytest.approx(1.0)
+    assert (cost.solve_seconds > 0).all() and (cost.gradient_step_seconds > 0).all()
+    assert ol.loglog_slope([1, 10, 100], [5, 5e3, 5e6]) == pytest.approx(3.0)
