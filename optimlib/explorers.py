@@ -206,3 +206,177 @@ def curve_explorer(draw, sliders, **kwargs):
     from .live import LiveCurveExplorer
 
     return LiveCurveExplorer(draw, sliders, **kwargs)
+
+
+def _gap_limits(spec, arrays, log):
+    from .web import _lin_limits, _log_limits
+
+    return _log_limits(arrays) if log else _lin_limits(arrays)
+
+
+class LiveExplorer:
+    """The Jupyter explorer: ipywidgets sliders over one matplotlib figure, recomputed by optimlib on each move.
+
+    Attributes: ``figure`` (the one matplotlib Figure, never replaced), ``axes`` (paths, loss), ``sliders``
+    (``{name: widget}``), ``image`` (the ipywidgets.Image showing the figure), ``status`` (an HTML widget
+    stating the values and results), ``widget`` (the whole box). ``set(learning_rate=0.01)`` moves sliders
+    from code; ``runs`` holds the current Trajectory of each optimizer.
+    """
+
+    def __init__(self, spec):
+        import ipywidgets as widgets
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from . import plotting
+
+        self.spec, s = spec, spec.surface
+        self.figure = Figure(figsize=(9.6, 3.8), dpi=100)
+        FigureCanvasAgg(self.figure)
+        ax0, ax1 = self.axes = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+        minima = np.asarray(s.minima, float).reshape(-1, spec.dim)
+        with np.errstate(all="ignore"):
+            self.fstar = float(np.min(s.f(minima))) if minima.size else None
+        if spec.dim == 2:
+            plotting.plot_contour(s, ax0, resolution=120)
+        else:
+            xs = np.linspace(*s.domain[0], 400)
+            ax0.plot(xs, s.f(xs[:, None]), color="#777", lw=1.5)
+            ax0.set(xlim=s.domain[0], xlabel=plotting._symbol(s, 0), ylabel="$f$")
+        ax1.set(xlim=(0, spec.steps), xlabel="step $t$", yscale="log" if self.fstar is not None else "linear",
+                ylabel="$f(x_t) - f^*$" if self.fstar is not None else "$f(x_t)$")
+        self.lines = {}
+        for i, name in enumerate(spec.factories):
+            st = optimizer_style(name)
+            kw = dict(color=st["color"], ls=st["linestyle"], lw=1.8)
+            self.lines[name] = dict(
+                path=ax0.plot([], [], label=name, zorder=3, **kw)[0],
+                end=ax0.plot([], [], st["marker"], color=st["color"], ms=8, mec="white", zorder=5)[0],
+                cross=ax0.plot([], [], "X", color=st["color"], ms=12, mec="black", zorder=6)[0],
+                loss=ax1.plot([], [], **kw)[0],
+                lcross=ax1.plot([], [], "X", color=st["color"], ms=10, mec="black", zorder=6)[0],
+                note=ax0.text(0.02, 0.97, "", transform=ax0.transAxes, color=st["color"], va="top", fontsize=9,
+                              bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1), zorder=7))
+        ax0.legend(loc="lower right", fontsize=8, framealpha=0.85)
+        self.title = self.figure.suptitle("", fontsize=10, x=0.07, ha="left")
+        self._dynamic = [a for d in self.lines.values() for a in d.values()] + [self.title]
+        for a in self._dynamic:
+            a.set_animated(True)
+        self._background = None
+        self.sliders = {}
+        for name, values in spec.sliders.items():
+            self.sliders[name] = widgets.SelectionSlider(
+                options=[(_fmt(v), float(v)) for v in values], value=float(values[spec.initial[name]]),
+                description=SLIDER_LABELS.get(name, name), continuous_update=True,
+                style={"description_width": "initial"}, layout={"width": "340px"})
+        controls = list(self.sliders.values())
+        self.step = None
+        if spec.animate:
+            self.step = widgets.IntSlider(value=spec.steps, min=0, max=spec.steps, description="step",
+                                          continuous_update=True)
+            play = widgets.Play(value=spec.steps, min=0, max=spec.steps, step=max(1, spec.steps // 100),
+                                interval=50, description="play")
+            widgets.jslink((play, "value"), (self.step, "value"))
+            controls.append(widgets.HBox([play, self.step]))
+        for w in controls if not spec.animate else controls[:-1] + [self.step]:
+            w.observe(self._on_change, names="value")
+        self.image = widgets.Image(format="png")
+        self.status = widgets.HTML()
+        self.widget = widgets.VBox([widgets.HBox(controls, layout={"flex_flow": "row wrap"}), self.image,
+                                    self.status])
+        self.runs, self._keys = {}, {}
+        self.update()
+
+    def set(self, **values):
+        """Move sliders from code (``ex.set(learning_rate=0.01)``); each value must be on the slider's grid."""
+        for name, v in values.items():
+            if name == "step" and self.step is not None:
+                self.step.value = int(v)
+                continue
+            if name not in self.sliders:
+                raise ValueError(f"Invalid slider: {name!r} (sliders: {sorted(self.sliders)})")
+            grid = self.spec.sliders[name]
+            hits = np.flatnonzero(np.isclose(grid, v, rtol=1e-9, atol=0))
+            if not hits.size:
+                raise ValueError(f"Invalid {name}: {v!r} (must be one of {_fmt_list(grid)})")
+            self.sliders[name].value = float(grid[hits[0]])
+
+    def _on_change(self, change):
+        self.update()
+
+    def update(self):
+        """Rerun the optimizers whose sliders changed, update the artists in place and redraw the figure."""
+        spec, ax0, ax1 = self.spec, *self.axes
+        values = {n: float(w.value) for n, w in self.sliders.items()}
+        for name in spec.factories:
+            key = tuple(values[u] for u in spec.uses[name])
+            if self._keys.get(name) != key:
+                self.runs[name], self._keys[name] = spec.run_one(name, values), key
+        t = spec.steps if self.step is None else int(self.step.value)
+        results, notes, arrays = {}, 0, []
+        for name, tr in self.runs.items():
+            a, n = self.lines[name], min(len(tr.path), t + 1)
+            P = tr.path[:n]
+            g = tr.loss[:n] - self.fstar if self.fstar is not None else tr.loss[:n]
+            a["path"].set_data(P[:, 0], P[:, 1] if spec.dim == 2 else tr.loss[:n])
+            a["end"].set_data(a["path"].get_xdata()[-1:], a["path"].get_ydata()[-1:])
+            a["loss"].set_data(np.arange(n), g)
+            shown = tr.diverged and t >= tr.diverged_at
+            (xa, xb), (ya, yb) = ax0.get_xlim(), ax0.get_ylim()
+            ex, ey = (np.clip(a["path"].get_xdata()[-1], xa, xb), np.clip(a["path"].get_ydata()[-1], ya, yb))
+            a["cross"].set_data([ex] if shown else [], [ey] if shown else [])
+            a["lcross"].set_data([n - 1] if shown else [], g[-1:] if shown else [])
+            a["note"].set_text(f"{name} diverged at step {tr.diverged_at}" if shown else "")
+            a["note"].set_y(0.97 - 0.075 * notes)
+            notes += bool(shown)
+            if not tr.diverged:
+                arrays.append(g)
+                results[name] = (f"f − f* = {g[-1]:.2g}" if self.fstar is not None else f"f = {g[-1]:.3g}", None)
+            else:
+                results[name] = (None, tr.diverged_at)
+        first = next(iter(self.runs.values())).loss[:1]
+        arrays.append(first - self.fstar if self.fstar is not None else first)
+        lo, hi = _gap_limits(spec, arrays, self.fstar is not None)
+        if self.fstar is not None:
+            lo, hi = 10.0 ** lo, 10.0 ** hi
+        if self._background is not None:  # the loss axis only grows: steady axes, and a cached background
+            cur = ax1.get_ylim()
+            lo, hi = min(lo, cur[0]), max(hi, cur[1])
+        ax1.set_ylim(lo, hi)
+        text = status(spec, values, {k: v for k, v in results.items()})
+        self.title.set_text(" · ".join(f"{SLIDER_LABELS.get(k, k)} = {_fmt(v)}" for k, v in values.items())
+                            + (f" · step {t} of {spec.steps}" if self.step is not None else ""))
+        self.status.value = f'<p aria-live="polite">{text}</p>'
+        self.image.value = self.render()
+
+    def render(self):
+        """The figure as PNG bytes (Agg). The static layer (contours, axes, legend) is drawn once per set of
+        axis limits and cached; each update draws only the changing artists over it (blitting)."""
+        import io
+
+        from PIL import Image
+
+        canvas = self.figure.canvas
+        key = self.axes[1].get_ylim()
+        if self._background is None or self._background[0] != key:
+            canvas.draw()  # animated artists are skipped
+            self._background = (key, canvas.copy_from_bbox(self.figure.bbox))
+        canvas.restore_region(self._background[1])
+        for a in self._dynamic:
+            a.axes.draw_artist(a) if a.axes is not None else self.figure.draw_artist(a)
+        buf = canvas.buffer_rgba()
+        out = io.BytesIO()
+        Image.frombuffer("RGBA", (buf.shape[1], buf.shape[0]), buf, "raw", "RGBA", 0, 1).save(
+            out, format="PNG", compress_level=1)
+        return out.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _fmt_list(grid):
+    return "[" + ", ".join(_fmt(v) for v in grid) + "]"
+
+
+from .style import optimizer_style  # noqa: E402
