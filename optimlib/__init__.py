@@ -11,8 +11,8 @@ from .schedules import *  # noqa: F401,F403
 from .sgd import *  # noqa: F401,F403
 from .adaptive import *  # noqa: F401,F403
 from .adam import *  # noqa: F401,F403
-from .newton import *  # noqa: F401,F403
-from .run import *  # noqa: F401,F403
+from .second_order import *  # noqa: F401,F403
+from .trajectory import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .mlp import *  # noqa: F401,F403
 
@@ -23,6 +23,8 @@ _LAZY_MODULES = ("symbolic", "functions", "plotting", "explorers", "web")
 
 
 def __getattr__(name):
+    if name.startswith("__"):  # dunder probes (doctest's __wrapped__, copy, pickle) must not import everything
+        raise AttributeError(name)
     for module_name in _LAZY_MODULES:
         module = importlib.import_module(f".{module_name}", __name__)
         if name in getattr(module, "__all__", ()):

@@ -28,12 +28,14 @@ class AMSGradState(NamedTuple):
     v_max: Any
 
 
-def _lerp(old, new, weight):
-    """``old + weight * (new - old)``, i.e. ``(1 - weight) old + weight new``, with one new array."""
-    out = new - old
-    out *= weight
-    out += old
-    return out
+def _average(b, c):
+    """The leaf update ``(avg, g) -> b avg + c g`` with ``c = 1 - b``, evaluated as torch's ``lerp`` does."""
+    if np.ndim(b):
+        return lambda avg, g: b * avg + c * g
+    if c < 0.5:
+        return lambda avg, g: avg + c * (g - avg)
+    d = 1 - c
+    return lambda avg, g: g - (g - avg) * d
 
 
 def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
@@ -42,6 +44,7 @@ def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
     eps = check_hyperparameter("eps", eps)
     c1, c2 = 1 - b1, 1 - b2
     sqrt = math.sqrt if np.ndim(b2) == 0 else np.sqrt  # a Python float keeps float32 params float32
+    average_m = _average(b1, c1)
 
     def direction(m, v, s1, s2):  # (m / s1) / (sqrt(v) / s2 + eps), allocation-conscious
         denom = np.sqrt(v)
@@ -62,8 +65,8 @@ def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
     def update(grads, state, params=None):
         check_shapes(grads, state.m)
         t = state.count + 1
-        m = tree_map(lambda g, m: _lerp(m, g, c1), grads, state.m)
-        v = tree_map(lambda g, v: _lerp(v, g * g, c2), grads, state.v)
+        m = tree_map(average_m, state.m, grads)
+        v = tree_map(lambda v, g: b2 * v + c2 * g * g, state.v, grads)   # ((1 - b2) g) g, as torch's addcmul
         s1, s2 = 1 - b1 ** t, sqrt(1 - b2 ** t)
         if amsgrad:
             v_max = tree_map(np.maximum, state.v_max, v)
@@ -110,42 +113,34 @@ def add_l2(weight_decay=1e-2):
     return add_decayed_weights(weight_decay)
 
 
-_ADAM_BOX = r"""
+def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
+    r"""Adam: momentum on the gradient, RMSProp-style scaling, and bias correction.
+
     .. math::
         \begin{aligned}
-        &\textbf{input}: \alpha \text{ (learning\_rate)},\ \beta_1, \beta_2 \text{ (b1, b2)},\ \epsilon \text{ (eps)}%s;
+        &\textbf{input}: \alpha \text{ (learning\_rate)},\ \beta_1, \beta_2 \text{ (b1, b2)},\ \epsilon \text{ (eps)};
             \quad \textbf{initialize}: m_0 \leftarrow 0,\ v_0 \leftarrow 0 \\
-        &\textbf{for}\ t = 1, 2, \ldots: \\%s
+        &\textbf{for}\ t = 1, 2, \ldots: \\
         &\quad m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t \\
         &\quad v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
         &\quad \hat m_t \leftarrow m_t / (1 - \beta_1^t), \quad \hat v_t \leftarrow v_t / (1 - \beta_2^t) \\
-        &\quad \theta_t \leftarrow \theta_{t-1} - \alpha_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)%s
+        &\quad \theta_t \leftarrow \theta_{t-1} - \alpha_t\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
         \end{aligned}
 
     Args:
         learning_rate: :math:`\alpha \ge 0`: a float, an array broadcasting against the params, or a schedule.
-        b1: :math:`\beta_1 \in [0, 1)`, decay of the first moment.
-        b2: :math:`\beta_2 \in [0, 1)`, decay of the second moment.
-        eps: :math:`\epsilon \ge 0`, added to :math:`\sqrt{\hat v_t}` (outside the root).%s
-"""
-_ADAM_REF = "Kingma & Ba (2015), Adam: a method for stochastic optimization, ICLR, arXiv:1412.6980."
+        b1: :math:`\beta_1 \in [0, 1)`, decay of the first moment. b2: :math:`\beta_2 \in [0, 1)`, of the second.
+        eps: :math:`\epsilon \ge 0`, added to :math:`\sqrt{\hat v_t}` (outside the root).
 
-
-def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
-    return chain(scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))
-
-
-adam.__doc__ = r"""Adam: momentum on the gradient, RMSProp-style scaling, and bias correction.
-""" + _ADAM_BOX % ("", "", "", "") + r"""
     .. note::
-        This is ``torch.optim.Adam(lr, betas=(b1, b2), eps=eps)`` and Algorithm 1 of Kingma & Ba exactly, with
-        :math:`\epsilon` added after the root of the bias-corrected :math:`\hat v_t`. Optax's ``adam`` is the same;
-        ``eps_root`` there puts a second eps inside. Without bias correction,
-        ``chain(scale_by_adam(bias_correction=False), scale_by_learning_rate(lr))``, the early steps are too
-        large. The convergence proof of the paper is flawed (Reddi et al. 2018, see :func:`amsgrad`).
+        This is ``torch.optim.Adam(lr, betas=(b1, b2), eps=eps)``, Optax's ``adam`` and Algorithm 1 of Kingma & Ba
+        exactly. Without bias correction, ``chain(scale_by_adam(bias_correction=False), scale_by_learning_rate(lr))``,
+        the first step is :math:`\alpha(1-\beta_1)/\sqrt{1-\beta_2}`, about :math:`3.16\alpha` at the defaults.
+        With :math:`\epsilon = 0` Adam is invariant to scaling the gradients. The paper's convergence proof is
+        flawed (Reddi et al. 2018, :func:`amsgrad`).
 
     Reference:
-        """ + _ADAM_REF + r"""
+        Kingma & Ba (2015), Adam: a method for stochastic optimization, ICLR, arXiv:1412.6980.
 
     Example:
         >>> import numpy as np
@@ -153,23 +148,29 @@ adam.__doc__ = r"""Adam: momentum on the gradient, RMSProp-style scaling, and bi
         >>> updates, state = opt.update(np.array([3.0, -1e-6]), opt.init(p), p)
         >>> print(updates)                          # the first step is alpha * sign(g), whatever |g|
         [-0.1  0.1]
-"""
+    """
+    return chain(scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))
 
 
 def adamw(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
-    return chain(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay), scale_by_learning_rate(learning_rate))
+    r"""AdamW: Adam with weight decay decoupled from the adaptive step.
 
+    The algorithm of :func:`adam` with :math:`\lambda` (``weight_decay``), its last line becoming
 
-adamw.__doc__ = r"""AdamW: Adam with weight decay decoupled from the adaptive gradient step.
-""" + _ADAM_BOX % (r",\ \lambda \text{ (weight\_decay)}", "", r" - \alpha_t \lambda \theta_{t-1}",
-                   "\n        weight_decay: :math:`\\lambda \\ge 0`, multiplied by the current learning rate.") + r"""
+    .. math::
+        \theta_t \leftarrow \theta_{t-1} - \alpha_t \bigl(\hat m_t / (\sqrt{\hat v_t} + \epsilon)
+            + \lambda \theta_{t-1}\bigr)
+
+    Args:
+        learning_rate, b1, b2, eps: as in :func:`adam`.
+        weight_decay: :math:`\lambda \ge 0`, multiplied by the current learning rate.
+
     .. note::
         This is ``torch.optim.AdamW(lr, betas, eps, weight_decay)`` exactly: :math:`\theta \leftarrow
-        \theta (1 - \alpha_t\lambda)` then the Adam step. Loshchilov & Hutter write
-        :math:`\theta_t = \theta_{t-1} - \eta_t(\alpha \hat m_t/(\sqrt{\hat v_t}+\epsilon) + \lambda_{\rm paper}
-        \theta_{t-1})` with :math:`\eta_t` a schedule multiplier, so torch's (and our) ``weight_decay`` is
-        :math:`\lambda_{\rm paper}/\alpha`. With zero loss gradient :math:`\theta_t = (1-\alpha\lambda)^t\theta_0`.
-        Unlike :func:`adam_l2`, the decay is not divided by :math:`\sqrt{\hat v_t}`.
+        \theta(1 - \alpha_t\lambda)`, then the Adam step. Loshchilov & Hutter write :math:`\theta_t = \theta_{t-1}
+        - \eta_t(\alpha\hat m_t/(\sqrt{\hat v_t}+\epsilon) + \lambda_{\rm paper}\theta_{t-1})` with :math:`\eta_t`
+        a schedule multiplier, so torch's (and our) ``weight_decay`` is :math:`\lambda_{\rm paper}/\alpha`. Unlike
+        :func:`adam_l2`, the decay is not divided by :math:`\sqrt{\hat v_t}`.
 
     Reference:
         Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
@@ -178,31 +179,28 @@ adamw.__doc__ = r"""AdamW: Adam with weight decay decoupled from the adaptive gr
         >>> import numpy as np
         >>> opt, p = adamw(learning_rate=0.1, weight_decay=0.5), np.array([2.0])
         >>> state = opt.init(p)
-        >>> for _ in range(3):                      # zero loss gradient: p = (1 - 0.05)^t p0
+        >>> for _ in range(3):                      # zero loss gradient: p_t = (1 - 0.05)^t p_0
         ...     updates, state = opt.update(np.zeros(1), state, p)
         ...     p = apply_updates(p, updates)
         >>> print(p.round(6))
         [1.71475]
-"""
+    """
+    return chain(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay), scale_by_learning_rate(learning_rate))
 
 
 def adam_l2(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
-    return chain(add_l2(weight_decay), scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))
+    r"""Adam with L2 regularization: :math:`g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda'\theta_{t-1}`, then
+    :func:`adam`. ``weight_decay`` is :math:`\lambda' \ge 0`; the other arguments are as in :func:`adam`.
 
-
-adam_l2.__doc__ = r"""Adam with L2 regularization: :math:`\lambda'\theta` is added to the gradient before Adam.
-""" + _ADAM_BOX % (r",\ \lambda' \text{ (weight\_decay)}", r"""
-        &\quad g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda' \theta_{t-1} \\""", "",
-                   "\n        weight_decay: :math:`\\lambda' \\ge 0`, the L2 coefficient.") + r"""
     .. note::
-        This is ``torch.optim.Adam(lr, betas, eps, weight_decay)`` (what most libraries long called weight
-        decay). For SGD, L2 with :math:`\lambda'` equals decoupled decay with :math:`\lambda = \alpha\lambda'`; for
-        Adam it does not: the decay term is normalized by :math:`\sqrt{\hat v_t}`, so weights with large past
-        gradients are regularized less (Loshchilov & Hutter 2019, Prop. 2). With zero loss gradient the first
-        step is :math:`\alpha\,\mathrm{sign}(\theta_0)` whatever :math:`\lambda'` (when :math:`\epsilon = 0`).
+        This is ``torch.optim.Adam(lr, betas, eps, weight_decay)``, what libraries long called weight decay.
+        For SGD, L2 with :math:`\lambda'` equals decoupled decay with :math:`\lambda = \alpha\lambda'`; for Adam
+        it does not: the decay term is divided by :math:`\sqrt{\hat v_t}`, so weights with large past gradients
+        are regularized less (Loshchilov & Hutter 2019, Prop. 2). With zero loss gradient and :math:`\epsilon=0`
+        the first step is :math:`\alpha\,\mathrm{sign}(\theta_0)` whatever :math:`\lambda'`.
 
     Reference:
-        """ + _ADAM_REF + r""" Loshchilov & Hutter (2019), ICLR, arXiv:1711.05101.
+        Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
 
     Example:
         >>> import numpy as np
@@ -210,19 +208,17 @@ adam_l2.__doc__ = r"""Adam with L2 regularization: :math:`\lambda'\theta` is add
         >>> updates, state = opt.update(np.zeros(2), opt.init(p), p)
         >>> print(updates)
         [-0.1  0.1]
-"""
+    """
+    return chain(add_l2(weight_decay), scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))
 
 
 def amsgrad(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
-    return chain(scale_by_amsgrad(b1, b2, eps), scale_by_learning_rate(learning_rate))
+    r"""AMSGrad: :func:`adam` with a non-decreasing second moment, :math:`\hat v_t \leftarrow
+    \max(\hat v_{t-1}, v_t)/(1 - \beta_2^t)` in place of :math:`v_t/(1 - \beta_2^t)`. Arguments as in :func:`adam`.
 
-
-amsgrad.__doc__ = r"""AMSGrad: Adam with a non-decreasing second moment, :math:`\hat v_t = \max(\hat v_{t-1}, v_t)`.
-""" + (_ADAM_BOX % ("", "", "", "")).replace(r"\sqrt{\hat v_t}", r"\sqrt{\max_{s \le t} v_s / (1 - \beta_2^t)}") + r"""
     .. note::
-        This is ``torch.optim.Adam(..., amsgrad=True)``: the maximum is taken over the raw :math:`v_t`, then
-        bias-corrected. Reddi et al.'s Algorithm 2 has no bias correction and a decaying
-        :math:`\alpha_t = \alpha/\sqrt t`; it fixes a counterexample in which Adam fails to converge.
+        This is ``torch.optim.Adam(..., amsgrad=True)``: the maximum of the raw :math:`v_t`, then bias
+        correction. Reddi et al.'s Algorithm 2 has no bias correction and a decaying :math:`\alpha_t=\alpha/\sqrt t`.
 
     Reference:
         Reddi, Kale & Kumar (2018), On the convergence of Adam and beyond, ICLR.
@@ -235,4 +231,5 @@ amsgrad.__doc__ = r"""AMSGrad: Adam with a non-decreasing second moment, :math:`
         ...     updates, state = opt.update(np.array([g]), state, p)
         >>> print(state[0].v, state[0].v_max)       # v decays, its running maximum does not
         [0.0999] [0.1]
-"""
+    """
+    return chain(scale_by_amsgrad(b1, b2, eps), scale_by_learning_rate(learning_rate))

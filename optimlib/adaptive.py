@@ -3,8 +3,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import (GradientTransformation, apply_updates, chain, check_broadcast,  # noqa: F401
-                   check_hyperparameter, check_shapes, scale_by_learning_rate, tree_map)
+from .base import (GradientTransformation, chain, check_broadcast, check_hyperparameter, check_shapes,
+                   scale_by_learning_rate, tree_map)
 
 __all__ = ["AdagradState", "AdadeltaState", "RMSPropState", "scale_by_adagrad", "scale_by_adadelta",
            "scale_by_rmsprop", "adagrad", "adadelta", "rmsprop"]
@@ -100,9 +100,9 @@ def scale_by_adadelta(rho=0.9, eps=1e-6):
 
     def update(grads, state, params=None):
         check_shapes(grads, state.Eg2)
-        Eg2 = tree_map(lambda g, e: rho * e + (1 - rho) * (g * g), grads, state.Eg2)
+        Eg2 = tree_map(lambda g, e: rho * e + (1 - rho) * g * g, grads, state.Eg2)
         dx = tree_map(lambda g, e, d: np.sqrt(d + eps) / np.sqrt(e + eps) * g, grads, Eg2, state.Edx2)
-        Edx2 = tree_map(lambda d, x: rho * d + (1 - rho) * (x * x), state.Edx2, dx)
+        Edx2 = tree_map(lambda d, x: rho * d + (1 - rho) * x * x, state.Edx2, dx)
         return dx, AdadeltaState(Eg2, Edx2)
 
     return GradientTransformation(init, update)
@@ -158,7 +158,7 @@ def scale_by_rmsprop(decay=0.9, eps=1e-8):
 
     def update(grads, state, params=None):
         check_shapes(grads, state.Eg2)
-        Eg2 = tree_map(lambda g, e: decay * e + (1 - decay) * (g * g), grads, state.Eg2)
+        Eg2 = tree_map(lambda g, e: decay * e + (1 - decay) * g * g, grads, state.Eg2)
         return tree_map(lambda g, e: g / (np.sqrt(e) + eps), grads, Eg2), RMSPropState(Eg2)
 
     return GradientTransformation(init, update)

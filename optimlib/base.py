@@ -26,7 +26,7 @@ __all__ = [
 
 
 class GradientTransformation(NamedTuple):
-    """A pair of pure functions: ``init(params) -> state``, ``update(grads, state, params=None) -> (updates, state)``."""
+    """Two pure functions: ``init(params) -> state``, ``update(grads, state, params=None) -> (updates, state)``."""
 
     init: Callable
     update: Callable
@@ -121,16 +121,16 @@ def scale_by_learning_rate(learning_rate):
 # ----------------------------------------------------------------------------------------------- validation
 
 def _as_number(name, value):
-    """A Python float for a scalar (so float32 params stay float32), a float ndarray otherwise."""
+    """A Python float for a scalar (so float32 params stay float32), a new float ndarray otherwise."""
     try:
         arr = np.asarray(value)
     except Exception:  # e.g. a ragged list
         arr = None
-    if arr is None or arr.dtype.kind not in "biuf" or arr.size == 0:
+    if arr is None or arr.dtype.kind not in "iuf" or arr.size == 0:
         raise ValueError(f"Invalid {name}: {value!r} (must be a number or an array of numbers)")
     if arr.ndim == 0:
         return float(arr)
-    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+    return np.array(arr, dtype=arr.dtype if arr.dtype.kind == "f" else np.float64)
 
 
 def check_hyperparameter(name, value, low=0.0, high=None, *, low_inclusive=True, high_inclusive=False):

@@ -25,14 +25,16 @@ import time
 
 import numpy as np
 
-from .run import run
+from .trajectory import run
+from .style import optimizer_style
 
-__all__ = ["explorer", "curve_explorer", "log_grid", "LiveExplorer", "SLIDER_LABELS"]
+__all__ = ["explorer", "curve_explorer", "log_grid", "LiveExplorer", "LiveCurveExplorer", "SLIDER_LABELS"]
 
 SLIDER_LABELS = {
     "learning_rate": "learning rate η", "momentum": "momentum μ", "b1": "β₁", "b2": "β₂", "decay": "decay ρ",
     "rho": "ρ", "weight_decay": "weight decay λ", "eps": "ε", "batch_size": "batch size", "steps": "steps",
-    "damping": "damping λ", "condition_number": "condition number κ",
+    "damping": "damping λ", "mu": "damping μ", "condition_number": "condition number κ", "beta": "β",
+    "noise": "gradient noise σ", "alpha": "α",
 }
 
 
@@ -51,6 +53,32 @@ def _fmt(v):
     return f"{v:.3g}".replace("e-0", "e-").replace("e+0", "e")
 
 
+def axis_limits(arrays, log=False):
+    """Axis limits that show the typical curves of ``arrays``; a curve far above the others (a blow-up) is left
+    out. On a log axis the limits are in decades (log10 of the data), rounded out, at most 16 decades apart."""
+    cs = []
+    for a in arrays:
+        a = np.asarray(a, float).ravel()
+        a = a[np.isfinite(a)]
+        if log:
+            a = np.log10(a[a > 0])
+        if a.size:
+            cs.append(a)
+    if not cs:
+        return (-8.0, 1.0) if log else (0.0, 1.0)
+    top, low = np.array([c.max() for c in cs]), np.array([c.min() for c in cs])
+    span = max(np.median(top) - np.median(low), 1.0 if log else 0.1 * abs(np.median(top)) + 1e-12)
+    keep = top <= np.median(top) + 2 * span
+    if not log:
+        keep &= low >= np.median(low) - 2 * span
+    hi, lo = top[keep].max(), low[keep].min()
+    if log:
+        hi = np.ceil(hi + 0.2)
+        return (float(np.floor(max(lo, hi - 16) - 0.2)), float(hi))
+    pad = 0.05 * ((hi - lo) or max(abs(hi), 1.0))
+    return (float(lo - pad), float(hi + pad))
+
+
 class Spec:
     """The validated description of an explorer, shared by the live and the web renderings."""
 
@@ -59,12 +87,7 @@ class Spec:
         if not optimizers:
             raise ValueError(f"Invalid optimizers: {optimizers!r} (give at least one name: factory)")
         self.surface, self.title, self.animate = surface, title, bool(animate)
-        self.sliders = {}
-        for name, values in (sliders or {}).items():
-            v = np.asarray(values, dtype=float).ravel()
-            if v.size < 2 or not np.all(np.isfinite(v)):
-                raise ValueError(f"Invalid sliders[{name!r}]: {values!r} (need at least two finite values)")
-            self.sliders[name] = v
+        self.sliders = _check_sliders(sliders)
         if int(steps) != steps or steps < 1:
             raise ValueError(f"Invalid steps: {steps!r} (must be a positive integer)")
         self.steps = int(steps)
@@ -74,7 +97,7 @@ class Spec:
             raise ValueError(f"Invalid x0: {x0!r} (an explorer draws 1-D or 2-D surfaces: a point of shape (d,))")
         scale = max(abs(v) for pair in surface.domain for v in pair)
         self.bound = 100.0 * scale if bound is None else float(bound)
-        self.factories, self.uses = {}, {}
+        self.factories, self.uses, self._grids = {}, {}, {}
         for name, factory in optimizers.items():
             self.factories[name] = factory
             self.uses[name] = _slider_args(name, factory, self.sliders)
@@ -102,6 +125,8 @@ class Spec:
 
         Returns ``(trajectory, shape)``: a batched Trajectory over ``K = prod(shape)`` rows.
         """
+        if name in self._grids:
+            return self._grids[name]
         used = self.uses[name]
         shape = tuple(len(self.sliders[s]) for s in used)
         mesh = np.meshgrid(*[self.sliders[s] for s in used], indexing="ij")
@@ -110,7 +135,18 @@ class Spec:
         opt = self.factories[name](**args) if callable(self.factories[name]) else self.factories[name]
         with np.errstate(all="ignore"):
             traj = run(opt, self.surface, np.tile(self.x0, (K, 1)), self.steps, bound=self.bound)
+        self._grids[name] = (traj, shape)
         return traj, shape
+
+
+def _check_sliders(sliders):
+    out = {}
+    for name, values in (sliders or {}).items():
+        v = np.asarray(values, dtype=float).ravel()
+        if v.size < 2 or not np.all(np.isfinite(v)):
+            raise ValueError(f"Invalid sliders[{name!r}]: {values!r} (need at least two finite values)")
+        out[name] = v
+    return out
 
 
 def _slider_args(name, factory, sliders):
@@ -150,6 +186,17 @@ def _default_alt(spec):
     ctl = " and ".join(SLIDER_LABELS.get(s, s) for s in spec.sliders) or "the step"
     return (f"Paths of {names} on the {where} surface over {spec.steps} steps, with the loss per step on a log "
             f"scale; sliders set {ctl}.")
+
+
+def loss_limits(spec, fstar):
+    """The loss panel's y limits (decades if ``fstar`` is known) over every setting of the grid."""
+    arrays, first = [], None
+    for name in spec.factories:
+        tr, _ = spec.run_grid(name)
+        gap = tr.loss - fstar if fstar is not None else tr.loss
+        first = gap[0, :1]
+        arrays += [gap[:, r] for r in range(gap.shape[1]) if not tr.diverged[r]]
+    return axis_limits(arrays + [first], log=fstar is not None)
 
 
 def status(spec, values, runs):
@@ -203,74 +250,103 @@ def curve_explorer(draw, sliders, **kwargs):
         from .web import web_curve_explorer
 
         return web_curve_explorer(draw, sliders, **kwargs)
-    from .live import LiveCurveExplorer
-
-    return LiveCurveExplorer(draw, sliders, **kwargs)
+    return LiveCurveExplorer(CurveSpec(draw, sliders, **kwargs))
 
 
-def _gap_limits(spec, arrays, log):
-    from .web import _lin_limits, _log_limits
-
-    return _log_limits(arrays) if log else _lin_limits(arrays)
+_PANEL_KEYS = {"xlabel", "ylabel", "xscale", "yscale", "xlim", "ylim"}
 
 
-class LiveExplorer:
-    """The Jupyter explorer: ipywidgets sliders over one matplotlib figure, recomputed by optimlib on each move.
+class CurveSpec:
+    """The validated description of a curve explorer (see :func:`curve_explorer`)."""
 
-    Attributes: ``figure`` (the one matplotlib Figure, never replaced), ``axes`` (paths, loss), ``sliders``
-    (``{name: widget}``), ``image`` (the ipywidgets.Image showing the figure), ``status`` (an HTML widget
-    stating the values and results), ``widget`` (the whole box). ``set(learning_rate=0.01)`` moves sliders
-    from code; ``runs`` holds the current Trajectory of each optimizer.
-    """
+    def __init__(self, draw, sliders, *, panels=None, static=None, initial=None, title=None, alt=None):
+        if not callable(draw):
+            raise ValueError(f"Invalid draw: {draw!r} (must be a function of the slider values)")
+        self.draw, self.title, self.animate, self.steps = draw, title, False, None
+        self.sliders = _check_sliders(sliders)
+        if not self.sliders:
+            raise ValueError(f"Invalid sliders: {sliders!r} (give at least one slider)")
+        self.uses = _slider_args("draw", draw, self.sliders)
+        unused = set(self.sliders) - set(self.uses)
+        if unused:
+            raise ValueError(f"Invalid sliders: {sorted(unused)} are not parameters of draw")
+        self.initial = _initial(initial, self.sliders)
+        first = self.curves(self.values(self.initial))
+        self.panels = [dict(p) for p in (panels or [{} for _ in first])]
+        if len(self.panels) != len(first):
+            raise ValueError(f"Invalid panels: {len(self.panels)} given, draw returns {len(first)}")
+        for p in self.panels:
+            if set(p) - _PANEL_KEYS or any(p.get(k, "linear") not in ("linear", "log") for k in ("xscale", "yscale")):
+                raise ValueError(f"Invalid panels: {p!r} (keys {sorted(_PANEL_KEYS)}; scales 'linear' or 'log')")
+        self.static = [{k: _as_curve(v)[:2] for k, v in d.items()} for d in (static or [{}] * len(first))]
+        self.alt = alt or ("Curves computed by optimlib for each setting of "
+                           + " and ".join(SLIDER_LABELS.get(s, s) for s in self.sliders) + ".")
 
-    def __init__(self, spec):
-        import ipywidgets as widgets
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+    def values(self, index):
+        return {s: float(self.sliders[s][index[s]]) for s in self.sliders}
 
-        from . import plotting
+    def grid(self):
+        """``draw`` at every setting of the product grid (the first slider slowest), computed once."""
+        if not hasattr(self, "_grid"):
+            import itertools
 
-        self.spec, s = spec, spec.surface
-        self.figure = Figure(figsize=(9.6, 3.8), dpi=100)
-        FigureCanvasAgg(self.figure)
-        ax0, ax1 = self.axes = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
-        minima = np.asarray(s.minima, float).reshape(-1, spec.dim)
+            names = list(self.sliders)
+            self._grid = [self.curves({s: float(self.sliders[s][i]) for s, i in zip(names, idx)})
+                          for idx in itertools.product(*[range(len(self.sliders[s])) for s in names])]
+        return self._grid
+
+    def limits(self, i):
+        """``(xlim, ylim)`` of panel ``i`` (log axes in decades): given, or from the curves over the whole grid."""
+        p, out = self.panels[i], []
+        for axis, key, scale in ((0, "xlim", "xscale"), (1, "ylim", "yscale")):
+            log = p.get(scale) == "log"
+            if key in p:
+                out.append(tuple(np.log10(p[key])) if log else tuple(p[key]))
+                continue
+            curves = [c for g in self.grid() for c in g[i].values()]
+            data = [c[axis] for c in curves if c[2] is None] or [c[axis] for c in curves]
+            out.append(axis_limits(data + [c[axis] for c in self.static[i].values()], log))
+        return out
+
+    def curves(self, values):
+        """``draw`` at one setting, as a list of panels ``{label: (x, y, diverged_at or None, word)}``."""
         with np.errstate(all="ignore"):
-            self.fstar = float(np.min(s.f(minima))) if minima.size else None
-        if spec.dim == 2:
-            plotting.plot_contour(s, ax0, resolution=120)
-        else:
-            xs = np.linspace(*s.domain[0], 400)
-            ax0.plot(xs, s.f(xs[:, None]), color="#777", lw=1.5)
-            ax0.set(xlim=s.domain[0], xlabel=plotting._symbol(s, 0), ylabel="$f$")
-        ax1.set(xlim=(0, spec.steps), xlabel="step $t$", yscale="log" if self.fstar is not None else "linear",
-                ylabel="$f(x_t) - f^*$" if self.fstar is not None else "$f(x_t)$")
-        self.lines = {}
-        for i, name in enumerate(spec.factories):
-            st = optimizer_style(name)
-            kw = dict(color=st["color"], ls=st["linestyle"], lw=1.8)
-            self.lines[name] = dict(
-                path=ax0.plot([], [], label=name, zorder=3, **kw)[0],
-                end=ax0.plot([], [], st["marker"], color=st["color"], ms=8, mec="white", zorder=5)[0],
-                cross=ax0.plot([], [], "X", color=st["color"], ms=12, mec="black", zorder=6)[0],
-                loss=ax1.plot([], [], **kw)[0],
-                lcross=ax1.plot([], [], "X", color=st["color"], ms=10, mec="black", zorder=6)[0],
-                note=ax0.text(0.02, 0.97, "", transform=ax0.transAxes, color=st["color"], va="top", fontsize=9,
-                              bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1), zorder=7))
-        ax0.legend(loc="lower right", fontsize=8, framealpha=0.85)
-        self.title = self.figure.suptitle("", fontsize=10, x=0.07, ha="left")
-        self._dynamic = [a for d in self.lines.values() for a in d.values()] + [self.title]
-        for a in self._dynamic:
-            a.set_animated(True)
-        self._background = None
+            out = self.draw(**{s: values[s] for s in self.uses})
+        panels = [out] if isinstance(out, dict) else list(out)
+        return [{k: _as_curve(v) for k, v in d.items()} for d in panels]
+
+
+def _as_curve(v):
+    """(x, y, diverged_at, word) from a Trajectory or an (x, y) pair, cut at the first non-finite value."""
+    if hasattr(v, "loss"):
+        y = np.asarray(v.loss, float)
+        y = y if y.ndim == 1 else y.reshape(len(y), -1)[:, 0]
+        return np.arange(len(y), dtype=float), y, (int(v.diverged_at) if bool(np.any(v.diverged)) else None), \
+            "step"
+    k = v[2] if len(v) == 3 else None
+    x, y = (np.asarray(a, float).ravel() for a in v[:2])
+    if x.shape != y.shape:
+        raise ValueError(f"Invalid curve: x of shape {x.shape} and y of shape {y.shape} (must match)")
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    if bad.any():
+        i = int(np.argmax(bad))
+        return x[:i], y[:i], (f"{x[i]:g}" if np.isfinite(x[i]) else str(i)), "x ="
+    return x, y, k, ("step" if k is not None else "")
+
+
+class _Live:
+    """Sliders, the image of one figure and a status line; subclasses draw and update the figure's artists."""
+
+    def _build_widgets(self, spec):
+        import ipywidgets as widgets
+
         self.sliders = {}
         for name, values in spec.sliders.items():
             self.sliders[name] = widgets.SelectionSlider(
                 options=[(_fmt(v), float(v)) for v in values], value=float(values[spec.initial[name]]),
                 description=SLIDER_LABELS.get(name, name), continuous_update=True,
                 style={"description_width": "initial"}, layout={"width": "340px"})
-        controls = list(self.sliders.values())
+        controls, watched = list(self.sliders.values()), list(self.sliders.values())
         self.step = None
         if spec.animate:
             self.step = widgets.IntSlider(value=spec.steps, min=0, max=spec.steps, description="step",
@@ -279,14 +355,29 @@ class LiveExplorer:
                                 interval=50, description="play")
             widgets.jslink((play, "value"), (self.step, "value"))
             controls.append(widgets.HBox([play, self.step]))
-        for w in controls if not spec.animate else controls[:-1] + [self.step]:
-            w.observe(self._on_change, names="value")
+            watched.append(self.step)
+        for w in watched:
+            w.observe(lambda change: self.update(), names="value")
         self.image = widgets.Image(format="png")
         self.status = widgets.HTML()
         self.widget = widgets.VBox([widgets.HBox(controls, layout={"flex_flow": "row wrap"}), self.image,
                                     self.status])
-        self.runs, self._keys = {}, {}
-        self.update()
+
+    def _new_figure(self, ncols, width_ratios=None):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=(9.6, 3.8), dpi=100)
+        FigureCanvasAgg(self.figure)
+        self.axes = list(np.ravel(self.figure.subplots(1, ncols, gridspec_kw={"width_ratios": width_ratios})))
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.28)
+        self.title = self.figure.suptitle("", fontsize=10, x=0.07, ha="left")
+        self._background, self._dynamic = None, [self.title]
+
+    def _animate(self, artists):
+        for a in artists:
+            a.set_animated(True)
+        self._dynamic += list(artists)
 
     def set(self, **values):
         """Move sliders from code (``ex.set(learning_rate=0.01)``); each value must be on the slider's grid."""
@@ -299,56 +390,11 @@ class LiveExplorer:
             grid = self.spec.sliders[name]
             hits = np.flatnonzero(np.isclose(grid, v, rtol=1e-9, atol=0))
             if not hits.size:
-                raise ValueError(f"Invalid {name}: {v!r} (must be one of {_fmt_list(grid)})")
+                raise ValueError(f"Invalid {name}: {v!r} (must be one of {[_fmt(g) for g in grid]})")
             self.sliders[name].value = float(grid[hits[0]])
 
-    def _on_change(self, change):
-        self.update()
-
-    def update(self):
-        """Rerun the optimizers whose sliders changed, update the artists in place and redraw the figure."""
-        spec, ax0, ax1 = self.spec, *self.axes
-        values = {n: float(w.value) for n, w in self.sliders.items()}
-        for name in spec.factories:
-            key = tuple(values[u] for u in spec.uses[name])
-            if self._keys.get(name) != key:
-                self.runs[name], self._keys[name] = spec.run_one(name, values), key
-        t = spec.steps if self.step is None else int(self.step.value)
-        results, notes, arrays = {}, 0, []
-        for name, tr in self.runs.items():
-            a, n = self.lines[name], min(len(tr.path), t + 1)
-            P = tr.path[:n]
-            g = tr.loss[:n] - self.fstar if self.fstar is not None else tr.loss[:n]
-            a["path"].set_data(P[:, 0], P[:, 1] if spec.dim == 2 else tr.loss[:n])
-            a["end"].set_data(a["path"].get_xdata()[-1:], a["path"].get_ydata()[-1:])
-            a["loss"].set_data(np.arange(n), g)
-            shown = tr.diverged and t >= tr.diverged_at
-            (xa, xb), (ya, yb) = ax0.get_xlim(), ax0.get_ylim()
-            ex, ey = (np.clip(a["path"].get_xdata()[-1], xa, xb), np.clip(a["path"].get_ydata()[-1], ya, yb))
-            a["cross"].set_data([ex] if shown else [], [ey] if shown else [])
-            a["lcross"].set_data([n - 1] if shown else [], g[-1:] if shown else [])
-            a["note"].set_text(f"{name} diverged at step {tr.diverged_at}" if shown else "")
-            a["note"].set_y(0.97 - 0.075 * notes)
-            notes += bool(shown)
-            if not tr.diverged:
-                arrays.append(g)
-                results[name] = (f"f − f* = {g[-1]:.2g}" if self.fstar is not None else f"f = {g[-1]:.3g}", None)
-            else:
-                results[name] = (None, tr.diverged_at)
-        first = next(iter(self.runs.values())).loss[:1]
-        arrays.append(first - self.fstar if self.fstar is not None else first)
-        lo, hi = _gap_limits(spec, arrays, self.fstar is not None)
-        if self.fstar is not None:
-            lo, hi = 10.0 ** lo, 10.0 ** hi
-        if self._background is not None:  # the loss axis only grows: steady axes, and a cached background
-            cur = ax1.get_ylim()
-            lo, hi = min(lo, cur[0]), max(hi, cur[1])
-        ax1.set_ylim(lo, hi)
-        text = status(spec, values, {k: v for k, v in results.items()})
-        self.title.set_text(" · ".join(f"{SLIDER_LABELS.get(k, k)} = {_fmt(v)}" for k, v in values.items())
-                            + (f" · step {t} of {spec.steps}" if self.step is not None else ""))
-        self.status.value = f'<p aria-live="polite">{text}</p>'
-        self.image.value = self.render()
+    def _values(self):
+        return {n: float(w.value) for n, w in self.sliders.items()}
 
     def render(self):
         """The figure as PNG bytes (Agg). The static layer (contours, axes, legend) is drawn once per set of
@@ -358,25 +404,155 @@ class LiveExplorer:
         from PIL import Image
 
         canvas = self.figure.canvas
-        key = self.axes[1].get_ylim()
+        key = tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.axes)
         if self._background is None or self._background[0] != key:
             canvas.draw()  # animated artists are skipped
             self._background = (key, canvas.copy_from_bbox(self.figure.bbox))
         canvas.restore_region(self._background[1])
         for a in self._dynamic:
-            a.axes.draw_artist(a) if a.axes is not None else self.figure.draw_artist(a)
+            (a.axes or self.figure).draw_artist(a)
         buf = canvas.buffer_rgba()
         out = io.BytesIO()
         Image.frombuffer("RGBA", (buf.shape[1], buf.shape[0]), buf, "raw", "RGBA", 0, 1).save(
             out, format="PNG", compress_level=1)
         return out.getvalue()
 
+    def _show(self, text, heading):
+        self.title.set_text(heading)
+        self.status.value = f'<p aria-live="polite">{text}</p>'
+        self.image.value = self.render()
+
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _fmt_list(grid):
-    return "[" + ", ".join(_fmt(v) for v in grid) + "]"
+def _heading(values, step=None, steps=None):
+    parts = [f"{SLIDER_LABELS.get(k, k)} = {_fmt(v)}" for k, v in values.items()]
+    return " · ".join(parts + ([f"step {step} of {steps}"] if step is not None else []))
 
 
-from .style import optimizer_style  # noqa: E402
+class LiveExplorer(_Live):
+    """The Jupyter explorer: ipywidgets sliders over one matplotlib figure, recomputed by optimlib on each move.
+
+    Attributes: ``figure`` (the one matplotlib Figure, never replaced), ``axes`` (paths, loss), ``sliders``
+    (``{name: widget}``), ``image`` (the ipywidgets.Image showing the figure), ``status`` (an HTML widget
+    stating the values and results), ``widget`` (the whole box), ``runs`` (the current Trajectory of each
+    optimizer), ``lines`` (``{name: {artist role: artist}}``). ``set(learning_rate=0.01)`` moves sliders from code.
+    """
+
+    def __init__(self, spec):
+        from . import plotting
+
+        self.spec, s = spec, spec.surface
+        self._new_figure(2, [1, 1.25])
+        ax0, ax1 = self.axes
+        minima = np.asarray(s.minima, float).reshape(-1, spec.dim)
+        with np.errstate(all="ignore"):
+            self.fstar = float(np.min(s.f(minima))) if minima.size else None
+        if spec.dim == 2:
+            plotting.plot_contour(s, ax0, resolution=120)
+        else:
+            xs = np.linspace(*s.domain[0], 400)
+            ax0.plot(xs, s.f(xs[:, None]), color="#777", lw=1.5)
+            ax0.set(xlim=s.domain[0], xlabel=plotting._symbol(s, 0), ylabel="$f$")
+        ax1.set(xlim=(0, spec.steps), xlabel="step $t$", yscale="log" if self.fstar is not None else "linear",
+                ylabel="$f(x_t) - f^*$" if self.fstar is not None else "$f(x_t)$")
+        self.lines = {}
+        for name in spec.factories:
+            st = optimizer_style(name)
+            kw = dict(color=st["color"], ls=st["linestyle"], lw=1.8)
+            self.lines[name] = dict(
+                path=ax0.plot([], [], label=name, zorder=3, **kw)[0],
+                end=ax0.plot([], [], st["marker"], color=st["color"], ms=8, mec="white", zorder=5)[0],
+                cross=ax0.plot([], [], "X", color=st["color"], ms=12, mec="black", zorder=6)[0],
+                loss=ax1.plot([], [], **kw)[0],
+                lcross=ax1.plot([], [], "X", color=st["color"], ms=10, mec="black", zorder=6)[0],
+                note=ax0.text(0.02, 0.97, "", transform=ax0.transAxes, color=st["color"], va="top", fontsize=9,
+                              bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1), zorder=7))
+            self._animate(self.lines[name].values())
+        ax0.legend(loc="lower right", fontsize=8, framealpha=0.85)
+        lim = loss_limits(spec, self.fstar)
+        ax1.set_ylim(*(10.0 ** np.array(lim) if self.fstar is not None else lim))
+        self._build_widgets(spec)
+        self.runs, self._keys = {}, {}
+        self.update()
+
+    def update(self):
+        """Rerun the optimizers whose sliders changed, update the artists in place and redraw the figure."""
+        spec, (ax0, ax1) = self.spec, self.axes
+        values = self._values()
+        for name in spec.factories:
+            key = tuple(values[u] for u in spec.uses[name])
+            if self._keys.get(name) != key:
+                self.runs[name], self._keys[name] = spec.run_one(name, values), key
+        t = spec.steps if self.step is None else int(self.step.value)
+        results, notes = {}, 0
+        (xa, xb), (ya, yb) = ax0.get_xlim(), ax0.get_ylim()
+        for name, tr in self.runs.items():
+            a, n = self.lines[name], min(len(tr.path), t + 1)
+            P = tr.path[:n]
+            g = tr.loss[:n] - self.fstar if self.fstar is not None else tr.loss[:n]
+            y = P[:, 1] if spec.dim == 2 else tr.loss[:n]
+            a["path"].set_data(P[:, 0], y)
+            a["end"].set_data(P[-1:, 0], y[-1:])
+            a["loss"].set_data(np.arange(n), g)
+            shown = bool(tr.diverged) and t >= tr.diverged_at
+            e = (np.clip(P[-1, 0], xa, xb), np.clip(y[-1], ya, yb))
+            a["cross"].set_data([e[0]] if shown else [], [e[1]] if shown else [])
+            a["lcross"].set_data([n - 1] if shown else [], g[-1:] if shown else [])
+            a["note"].set_text(f"{name} diverged at step {tr.diverged_at}" if shown else "")
+            a["note"].set_y(0.97 - 0.075 * notes)
+            notes += shown
+            if tr.diverged:
+                results[name] = (None, tr.diverged_at)
+            else:
+                results[name] = (f"f − f* = {g[-1]:.2g}" if self.fstar is not None else f"f = {g[-1]:.3g}", None)
+        self._show(status(spec, values, results), _heading(values, None if self.step is None else t, spec.steps))
+
+
+class LiveCurveExplorer(_Live):
+    """The Jupyter form of :func:`curve_explorer`: one line per curve label, updated in place on each move."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self._new_figure(len(spec.panels))
+        self.lines = []
+        first = spec.curves(spec.values(spec.initial))
+        for i, (ax, p, curves, static) in enumerate(zip(self.axes, spec.panels, first, spec.static)):
+            xlim, ylim = spec.limits(i)
+            ax.set(xscale=p.get("xscale", "linear"), yscale=p.get("yscale", "linear"),
+                   xlabel=p.get("xlabel", ""), ylabel=p.get("ylabel", ""),
+                   xlim=10.0 ** np.array(xlim) if p.get("xscale") == "log" else xlim,
+                   ylim=10.0 ** np.array(ylim) if p.get("yscale") == "log" else ylim)
+            for label, (x, y) in static.items():
+                ax.plot(x, y, "o", color="#888", ms=3, label=label)
+            lines = {}
+            for label in curves:
+                st = optimizer_style(label)
+                lines[label] = (ax.plot([], [], color=st["color"], ls=st["linestyle"], lw=1.8, label=label)[0],
+                                ax.plot([], [], "X", color=st["color"], ms=10, mec="black")[0],
+                                ax.text(0.02, 0.97, "", transform=ax.transAxes, color=st["color"], va="top",
+                                        fontsize=9))
+                self._animate(lines[label])
+            self.lines.append(lines)
+            ax.legend(fontsize=8)
+        self._build_widgets(spec)
+        self.update()
+
+    def update(self):
+        """Call ``draw`` at the current values and update every line in place."""
+        values = self._values()
+        notes = []
+        for lines, curves in zip(self.lines, self.spec.curves(values)):
+            n = 0
+            for label, (line, cross, note) in lines.items():
+                x, y, k, word = curves.get(label, (np.zeros(0), np.zeros(0), None, ""))
+                line.set_data(x, y)
+                cross.set_data(x[-1:] if k is not None else [], y[-1:] if k is not None else [])
+                note.set_text(f"{label} diverged at {word} {k}" if k is not None else "")
+                note.set_y(0.97 - 0.075 * n)
+                n += k is not None
+                if k is not None:
+                    notes.append(f"{label} diverged at {word} {k}")
+        text = ", ".join(f"{SLIDER_LABELS.get(k, k)} = {_fmt(v)}" for k, v in values.items()) + ". "
+        self._show(text + ("; ".join(dict.fromkeys(notes)) + "." if notes else ""), _heading(values))

@@ -46,6 +46,7 @@ def _points(name, value, d):
     arr = np.asarray(value, dtype=float).reshape(-1, d) if np.size(value) else np.empty((0, d))
     if not np.isfinite(arr).all():
         raise ValueError(f"Invalid {name}: {value!r} (must be finite points of dimension {d})")
+    arr.flags.writeable = False  # a record's landmarks are constants
     return arr
 
 
@@ -99,7 +100,10 @@ def rosenbrock(a=1.0, b=100.0):
 
 
 def beale():
-    r"""Beale's function :math:`\sum_i (c_i - x + x y^i)^2`, :math:`c = (1.5, 2.25, 2.625)`; minimum (3, 0.5)."""
+    r"""Beale's function :math:`\sum_i (c_i - x + x y^i)^2`, :math:`c = (1.5, 2.25, 2.625)` (Beale 1958).
+
+    The minimum is (3, 0.5), with saddles at (0, 1) and about (0.1005, -2.6445); long flat valleys make it slow
+    for gradient descent."""
     x, y = sp.symbols("x y")
     c = (sp.Rational(3, 2), sp.Rational(9, 4), sp.Rational(21, 8))
     expr = sum((ci - x + x * y**i)**2 for i, ci in enumerate(c, start=1))
@@ -109,7 +113,7 @@ def beale():
 
 def himmelblau():
     r"""Himmelblau's function :math:`(x^2 + y - 11)^2 + (x + y^2 - 7)^2`: four minima (value 0), four saddles and a
-    local maximum."""
+    local maximum (Himmelblau, *Applied Nonlinear Programming*, 1972)."""
     x, y = sp.symbols("x y")
     minima = ((3, 2), (-2.805118086952745, 3.131312518250573), (-3.779310253377747, -3.283185991286169),
               (3.584428340330492, -1.848126526964404))

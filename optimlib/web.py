@@ -15,7 +15,7 @@ import pathlib
 
 import numpy as np
 
-from .explorers import SLIDER_LABELS, Spec, _fmt, _slider_args, _initial
+from .explorers import SLIDER_LABELS, CurveSpec, Spec, _fmt, axis_limits, loss_limits
 from .style import optimizer_style
 
 __all__ = ["web_explorer", "web_curve_explorer", "WebExplorer"]
@@ -80,7 +80,9 @@ def _t(a, log):
 
 
 def _thin(X, Y, keep_all=False):
-    """Drop points closer than 1.2 units to the last kept one, then cap at MAX_POINTS (always keep the ends)."""
+    """Drop points closer than 1.2 units to the last kept one, then cap at MAX_POINTS (always keep the ends).
+
+    With ``keep_all`` (the frames of a race, already at most MAX_POINTS + 1) every point is kept."""
     if keep_all or len(X) <= 2:
         idx = np.arange(len(X))
     else:
@@ -91,7 +93,7 @@ def _thin(X, Y, keep_all=False):
                 last = (X[i], Y[i])
         idx.append(len(X) - 1)
         idx = np.asarray(idx)
-    if len(idx) > MAX_POINTS:
+    if len(idx) > MAX_POINTS and not keep_all:
         idx = idx[np.unique(np.linspace(0, len(idx) - 1, MAX_POINTS).round().astype(int))]
     return np.column_stack([X[idx], Y[idx]]).round().astype(int).ravel().tolist()
 
@@ -106,26 +108,6 @@ def _ticks(lo, hi, log):
                 for e in range(a, b + 1, step)]
     vals = [v for v in MaxNLocator(6).tick_values(lo, hi) if lo - 1e-12 <= v <= hi + 1e-12]
     return [(float(v), f"{v:g}") for v in vals]
-
-
-def _log_limits(values):
-    """Decade limits of a log axis from positive data arrays (the first array: the runs that did not diverge)."""
-    pos = [np.log10(v[np.isfinite(v) & (v > 0)]) for v in values if np.size(v)]
-    pos = [p for p in pos if p.size]
-    if not pos:
-        return (-8.0, 1.0)
-    hi = np.ceil(max(p.max() for p in pos) + 0.2)
-    lo = np.floor(max(min(p.min() for p in pos), hi - 16) - 0.2)
-    return (float(lo), float(hi))
-
-
-def _lin_limits(values, pad=0.05):
-    vals = np.concatenate([np.ravel(v)[np.isfinite(np.ravel(v))] for v in values] + [np.zeros(0)])
-    if not vals.size:
-        return (0.0, 1.0)
-    lo, hi = float(vals.min()), float(vals.max())
-    span = (hi - lo) or max(abs(hi), 1.0)
-    return (lo - pad * span, hi + pad * span)
 
 
 # --------------------------------------------------------------------------- markers and static SVG
@@ -224,7 +206,7 @@ def _exit_point(panel, X, Y):
     return panel.clamp(e[0], e[1])
 
 
-def _surface_panels(spec, fstar, gaps_ok, gaps_all):
+def _surface_panels(spec, fstar):
     s = spec.surface
     (xa, xb) = s.domain[0]
     sym = [str(v) for v in getattr(s, "symbols", ("x", "y"))]
@@ -236,9 +218,9 @@ def _surface_panels(spec, fstar, gaps_ok, gaps_all):
         xs = np.linspace(xa, xb, 400)
         with np.errstate(all="ignore"):
             fx = np.asarray(s.f(xs[:, None]), float)
-        p0 = _Panel(60, 400, (xa, xb), _lin_limits([fx]), xlabel=sym[0], ylabel=f"f({sym[0]})")
+        p0 = _Panel(60, 400, (xa, xb), axis_limits([fx]), xlabel=sym[0], ylabel=f"f({sym[0]})")
     x1 = 60 + p0.w + 90
-    ylim = _log_limits([gaps_ok] + [gaps_all[:1]]) if fstar is not None else _lin_limits([gaps_ok, gaps_all[:1]])
+    ylim = loss_limits(spec, fstar)
     label = "f(x) − f*  (log scale)" if fstar is not None else "f(x)"
     p1 = _Panel(x1, W - 20 - x1, (0, spec.steps), ylim, ylog=fstar is not None, xlabel="step t", ylabel=label)
     return p0, p1
@@ -255,11 +237,10 @@ def _surface_model(spec, uid):
         n = np.where(tr.diverged, tr.diverged_at, spec.steps + 1)  # valid iterates per row
         valid[name] = n
         gaps[name] = tr.loss - fstar if fstar is not None else tr.loss
-    ok = [g[:, ~grids[k][0].diverged].ravel() for k, g in gaps.items()]
-    p0, p1 = _surface_panels(spec, fstar, np.concatenate(ok), next(iter(gaps.values()))[0])
+    p0, p1 = _surface_panels(spec, fstar)
     frames = None
     if spec.animate:
-        frames = np.unique(np.linspace(0, spec.steps, min(spec.steps + 1, 101)).round().astype(int))
+        frames = np.unique(np.linspace(0, spec.steps, min(spec.steps + 1, MAX_POINTS)).round().astype(int))
     order = list(spec.sliders)
     series = []
     for name, (tr, shape) in grids.items():
@@ -366,3 +347,51 @@ def _web_from_spec(spec):
     panels, series, frames, static = _surface_model(spec, uid)
     return WebExplorer(_html(uid, spec.sliders, spec.initial, panels, series, frames, static,
                              list(spec.factories), spec.title, spec.alt, spec.steps))
+
+
+# --------------------------------------------------------------------------- explorers of any curves
+
+def web_curve_explorer(draw, sliders, **kwargs):
+    """The kernel-free form of :func:`optimlib.curve_explorer` (same arguments), whatever the environment.
+
+    ``draw`` is called once per setting of the sliders' product grid; ``panels`` is a list (one per panel) of
+    dicts with optional ``xlabel``, ``ylabel``, ``xscale``/``yscale`` (``"linear"`` or ``"log"``) and fixed
+    ``xlim``/``ylim`` (by default the range of the curves that did not diverge, over the whole grid);
+    ``static`` is a list (one per panel) of ``{label: (x, y)}`` drawn as grey points on every setting.
+    """
+    spec = CurveSpec(draw, sliders, **kwargs)
+    names = list(spec.sliders)
+    shape = [len(spec.sliders[s]) for s in names]
+    grid = spec.grid()
+    n = len(spec.panels)
+    width = (W - 20 - 60 - 90 * (n - 1)) / n
+    panels, series, static = [], [], []
+    for i, p in enumerate(spec.panels):
+        labels = list(dict.fromkeys(k for g in grid for k in g[i]))
+        lims = spec.limits(i)
+        panel = _Panel(60 + i * (width + 90), width, lims[0], lims[1], p.get("xscale") == "log",
+                       p.get("yscale") == "log", p.get("xlabel", ""), p.get("ylabel", ""))
+        panels.append(panel)
+        for label, (x, y) in spec.static[i].items():
+            X, Y = panel.px(x, y)
+            static.append(f'<g clip-path="url(#@UID@-c{i})" fill="#888">' + "".join(
+                f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2.5"/>' for a, b in zip(X, Y)) + "</g>")
+        for label in labels:
+            s = {"n": label, "p": i, "u": list(range(len(names))),
+                 "st": [int(np.prod(shape[j + 1:])) for j in range(len(shape))], "end": 0, **_style(label),
+                 "pts": [], "dv": [], "dw": "step", "f": []}
+            for g in grid:
+                x, y, k, word = g[i].get(label, (np.zeros(0), np.zeros(0), None, ""))
+                X, Y = panel.px(x, y)
+                s["pts"].append(_thin(X, Y) if len(X) else [])
+                s["dv"].append([k, *np.round(panel.clamp(X[-1], Y[-1]), 1).tolist()] if k is not None and len(X)
+                               else None)
+                s["dw"] = word or s["dw"]
+                last = i == n - 1 and k is None and len(y)  # the status quotes the last panel (often the loss)
+                s["f"].append(f"ends at {p.get('ylabel') or 'y'} = {y[-1]:.3g}" if last else None)
+            series.append(s)
+    uid = _uid("curves", {k: v.tolist() for k, v in spec.sliders.items()}, spec.title, spec.alt,
+               [sorted(s["n"] for s in series)])
+    legend = list(dict.fromkeys(s["n"] for s in series))
+    return WebExplorer(_html(uid, spec.sliders, spec.initial, panels, series, None, "".join(static), legend,
+                             spec.title, spec.alt, None))

@@ -102,6 +102,7 @@ def test_float32_stays_float32_with_numpy_float64_scalars():
     ([[0.1], [-0.3]], 0.0, None, r"^Invalid learning_rate: -0.3 at index \(1, 0\) \(must be >= 0\)$"),
     ("fast", 0.0, None, r"^Invalid learning_rate: 'fast' \(must be a number or an array of numbers\)$"),
     (None, 0.0, None, r"Invalid learning_rate: None"),
+    (True, 0.0, None, r"Invalid learning_rate: True"),
 ])
 def test_check_hyperparameter_names_argument_and_value(value, low, high, message):
     with pytest.raises(ValueError, match=message):
@@ -114,6 +115,10 @@ def test_check_hyperparameter_returns_float_or_float_array():
     arr = ol.check_hyperparameter("x", [[1], [2]])
     assert arr.dtype == np.float64 and arr.shape == (2, 1)
     assert ol.check_hyperparameter("x", np.ones(2, np.float32)).dtype == np.float32
+    given = np.array([0.1, 0.2])
+    kept = ol.check_hyperparameter("x", given)
+    given[0] = -1.0                                   # the caller's later edit does not reach the optimizer
+    assert kept[0] == 0.1
     assert ol.check_hyperparameter("x", 0.0, 0.0, low_inclusive=True) == 0.0
     with pytest.raises(ValueError, match=r"must be in \(0, 1\]"):
         ol.check_hyperparameter("x", 0.0, 0.0, 1.0, low_inclusive=False, high_inclusive=True)

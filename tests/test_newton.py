@@ -1,4 +1,4 @@
-"""optimlib.newton: Newton's method and its family, against closed forms."""
+"""optimlib.second_order: Newton's method and its family, against closed forms."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -172,3 +172,33 @@ def test_newton_cost_and_slope():
     assert ol.loglog_slope(cost.d, cost.gradient_bytes) == pytest.approx(1.0)
     assert (cost.solve_seconds > 0).all() and (cost.gradient_step_seconds > 0).all()
     assert ol.loglog_slope([1, 10, 100], [5, 5e3, 5e6]) == pytest.approx(3.0)
+
+
+def test_gauss_newton():
+    sp = pytest.importorskip("sympy")
+    # linear residuals r = A x - b: J^T J is the exact Hessian, one step solves least squares
+    rng = np.random.default_rng(0)
+    A, b = rng.normal(size=(6, 3)), rng.normal(size=6)
+    jac = lambda x: np.broadcast_to(A, np.shape(x)[:-1] + A.shape)
+    x0 = rng.normal(size=(4, 3))
+    updates, _ = ol.gauss_newton(jac).update((x0 @ A.T - b) @ A, None, x0)
+    assert_allclose(x0 + updates, np.broadcast_to(np.linalg.lstsq(A, b, rcond=None)[0], x0.shape), rtol=1e-10)
+    # nonlinear zero-residual fit y = a exp(b t): converges, and its matrix is J^T J, not the Hessian
+    a_, b_ = sp.symbols("a b")
+    t = np.linspace(0, 1.5, 5)
+    residuals = [a_ * sp.exp(b_ * ti) - 2.0 * np.exp(-0.7 * ti) for ti in t]
+    r, J = ol.lambdify_jacobian(residuals, (a_, b_))
+    s = ol.surface_from_expr("fit", sum(ri**2 for ri in residuals) / 2, (a_, b_), domain=((0, 3), (-2, 1)),
+                             start=(1.0, 0.0), minima=(2.0, -0.7))
+    x = np.array([1.0, 0.0])
+    step, _ = ol.gauss_newton(J).update(s.grad(x), None, x)
+    assert_allclose(step, -np.linalg.solve(J(x).T @ J(x), J(x).T @ r(x)), rtol=1e-12)
+    assert np.abs(step + np.linalg.solve(s.hess(x), s.grad(x))).max() > 1e-3  # differs from Newton's step
+    traj = ol.run(ol.gauss_newton(J), s, s.start, 12)
+    assert_allclose(traj.path[-1], [2.0, -0.7], rtol=1e-12)
+    damped, _ = ol.gauss_newton(J, mu=1e8).update(s.grad(x), None, x)
+    assert_allclose(damped, -s.grad(x) / 1e8, rtol=1e-5)
+    with pytest.raises(ValueError, match="Invalid mu: -1.0"):
+        ol.gauss_newton(J, mu=-1.0)
+    with pytest.raises(ValueError, match="Invalid jacobian"):
+        ol.gauss_newton(lambda x: np.ones(3)).update(np.ones(2), None, np.ones(2))

@@ -1,4 +1,4 @@
-"""optimlib.run: trajectories, divergence as a state, batches."""
+"""optimlib.trajectory: trajectories, divergence as a state, batches."""
 import types
 import warnings
 

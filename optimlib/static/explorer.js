@@ -63,7 +63,7 @@
           svg.push('<path d="' + CROSS + '" transform="translate(' + dv[1] + "," + dv[2] + ')" stroke="#000" ' +
                    'stroke-width="4.5"/><path d="' + CROSS + '" transform="translate(' + dv[1] + "," + dv[2] +
                    ')" stroke="' + s.c + '" stroke-width="2.5"/>');
-          if (!seen[s.n]) { seen[s.n] = 1; notes.push([s.n + " diverged at step " + dv[0], s.c]); }
+          if (!seen[s.n]) { seen[s.n] = 1; notes.push([s.n + " diverged at " + (s.dw || "step") + " " + dv[0], s.c]); }
         } else if (s.f && s.f[g] && !seen["f" + s.n]) {
           seen["f" + s.n] = 1;
           fins.push(s.n + " " + s.f[g]);

@@ -4,13 +4,13 @@ Each optimizer is built from a callable ``hessian(x) -> (..., d, d)`` (a :class:
 and needs ``params`` in ``update``: the parameters are a vector ``(d,)`` or a batch of vectors ``(K, d)``. With
 :math:`g = \nabla f(x)` and :math:`H = \nabla^2 f(x)` the updates are
 
-=========================  ==========================================================================
-:func:`newton`             :math:`\Delta x = -\eta\, H^{-1} g` (pure Newton: :math:`\eta = 1`)
-:func:`damped_newton`      :math:`\Delta x = t\,p`, :math:`p = -H^{-1} g` (or :math:`-g` where :math:`H` is
-                           not positive definite), :math:`t` from a backtracking (Armijo) line search
-:func:`levenberg_marquardt`  :math:`\Delta x = -(H + \mu I)^{-1} g`
-:func:`saddle_free_newton`   :math:`\Delta x = -(|H| + \mu I)^{-1} g`, :math:`|H| = Q|\Lambda|Q^\top`
-=========================  ==========================================================================
+- :func:`newton`: :math:`\Delta x = -\eta\, H^{-1} g` (pure Newton: :math:`\eta = 1`);
+- :func:`damped_newton`: :math:`\Delta x = t\,p`, :math:`p = -H^{-1} g` (:math:`-g` where :math:`H` is not
+  positive definite), :math:`t` from a backtracking (Armijo) line search;
+- :func:`levenberg_marquardt`: :math:`\Delta x = -(H + \mu I)^{-1} g`;
+- :func:`saddle_free_newton`: :math:`\Delta x = -(|H| + \mu I)^{-1} g`, :math:`|H| = Q|\Lambda|Q^\top`;
+- :func:`gauss_newton` (least squares, from the Jacobian :math:`J` of the residuals):
+  :math:`\Delta x = -(J^\top J + \mu I)^{-1} g`.
 
 A step costs :math:`O(d^2)` memory for :math:`H` and :math:`O(d^3)` time for the solve: :func:`newton_cost`
 measures both. Pure Newton jumps to the stationary point of the local quadratic model, whatever its kind: onto a
@@ -30,18 +30,21 @@ import numpy as np
 
 from .base import EmptyState, GradientTransformation, check_hyperparameter, check_shapes
 
-__all__ = ["newton", "damped_newton", "levenberg_marquardt", "saddle_free_newton", "DampedNewtonState",
-           "NewtonCost", "newton_cost", "loglog_slope"]
+__all__ = ["newton", "damped_newton", "levenberg_marquardt", "saddle_free_newton", "gauss_newton",
+           "DampedNewtonState", "NewtonCost", "newton_cost", "loglog_slope"]
 
 
-def _hessian(hessian, grads, params, name):
+def _matrix(fn, grads, params, name, square=True):
+    """Evaluate ``fn(params)``, a Hessian ``(..., d, d)`` (or a Jacobian ``(..., m, d)``), checking the shapes."""
     if params is None:
-        raise ValueError(f"Invalid params: None ({name} needs params in update, to evaluate the Hessian)")
+        raise ValueError(f"Invalid params: None ({name} needs params in update, to evaluate the derivatives)")
     check_shapes(grads, params)
-    H = np.asarray(hessian(params), dtype=float)
-    if H.shape != np.shape(params) + np.shape(params)[-1:]:
-        raise ValueError(f"Invalid hessian: returned shape {H.shape} for params of shape {np.shape(params)}")
-    return H
+    M, shape = np.asarray(fn(params), dtype=float), np.shape(params)
+    if not (M.ndim == len(shape) + 1 and M.shape[:-2] + M.shape[-1:] == shape
+            and (not square or M.shape[-2] == shape[-1])):
+        kind = "hessian" if square else "jacobian"
+        raise ValueError(f"Invalid {kind}: returned shape {M.shape} for params of shape {shape}")
+    return M
 
 
 def _solve(A, b):
@@ -68,7 +71,7 @@ def newton(hessian, learning_rate=1.0):
     lr = check_hyperparameter("learning_rate", learning_rate)
 
     def update(grads, state, params=None):
-        H = _hessian(hessian, grads, params, "newton")
+        H = _matrix(hessian, grads, params, "newton")
         with np.errstate(all="ignore"):
             return -lr * _solve(H, grads), state
 
@@ -103,7 +106,7 @@ def damped_newton(f, hessian, *, c=1e-4, shrink=0.5, max_backtracks=50):
         return DampedNewtonState(np.ones(batch), np.zeros(batch, dtype=bool))
 
     def update(grads, state, params=None):
-        H = _hessian(hessian, grads, params, "damped_newton")
+        H = _matrix(hessian, grads, params, "damped_newton")
         g = np.asarray(grads, dtype=float)
         with np.errstate(all="ignore"):
             p = -_solve(H, g)
@@ -135,7 +138,7 @@ def levenberg_marquardt(hessian, mu):
     mu = check_hyperparameter("mu", mu)
 
     def update(grads, state, params=None):
-        H = _hessian(hessian, grads, params, "levenberg_marquardt")
+        H = _matrix(hessian, grads, params, "levenberg_marquardt")
         with np.errstate(all="ignore"):
             return -_solve(H + np.asarray(mu)[..., None] * np.eye(H.shape[-1]), grads), state
 
@@ -153,13 +156,32 @@ def saddle_free_newton(hessian, mu=0.0):
     mu = check_hyperparameter("mu", mu)
 
     def update(grads, state, params=None):
-        H = _hessian(hessian, grads, params, "saddle_free_newton")
+        H = _matrix(hessian, grads, params, "saddle_free_newton")
         with np.errstate(all="ignore"):
             if not np.isfinite(H).all():
                 return np.full(H.shape[:-1], np.nan), state
             lam, Q = np.linalg.eigh(H)
             coords = (np.swapaxes(Q, -1, -2) @ np.asarray(grads, dtype=float)[..., None])[..., 0]
             return -(Q @ (coords / (np.abs(lam) + mu))[..., None])[..., 0], state
+
+    return GradientTransformation(lambda params: EmptyState(), update)
+
+
+def gauss_newton(jacobian, mu=0.0):
+    r"""Gauss-Newton for :math:`f = \tfrac12\lVert r(x)\rVert^2`: :math:`x \leftarrow x - (J^\top J + \mu I)^{-1}
+    \nabla f(x)`, with ``jacobian(x) -> (..., m, d)`` the Jacobian :math:`J` of the residuals :math:`r`.
+
+    :math:`J^\top J` is the Hessian :math:`J^\top J + \sum_i r_i \nabla^2 r_i` without its second term: always
+    positive semidefinite, exact at a zero-residual solution (fast local convergence there), and free of second
+    derivatives. ``mu > 0`` gives Levenberg's damped least squares. (Nocedal & Wright ch. 10.3.)
+    """
+    mu = check_hyperparameter("mu", mu)
+
+    def update(grads, state, params=None):
+        J = _matrix(jacobian, grads, params, "gauss_newton", square=False)
+        with np.errstate(all="ignore"):
+            G = np.swapaxes(J, -1, -2) @ J + np.asarray(mu)[..., None] * np.eye(J.shape[-1])
+            return -_solve(G, grads), state
 
     return GradientTransformation(lambda params: EmptyState(), update)
 
@@ -177,22 +199,17 @@ class NewtonCost(NamedTuple):
 
 
 def _best_time(fn, repeats):
-    number, elapsed = 1, 0.0
-    while True:  # calibrate so that one measurement lasts at least 1 ms
+    """Seconds per call: the best of ``repeats`` measurements, each of enough calls to last >= 1 ms."""
+    def measure(number):
         start = time.perf_counter()
         for _ in range(number):
             fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= 1e-3:
-            break
+        return time.perf_counter() - start
+
+    number = 1
+    while measure(number) < 1e-3:
         number *= 4
-    best = elapsed
-    for _ in range(repeats - 1):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, time.perf_counter() - start)
-    return best / number
+    return min(measure(number) for _ in range(repeats)) / number
 
 
 def newton_cost(dims, *, rng, repeats=3):

@@ -1,0 +1,167 @@
+"""Live explorers: a slider move reruns optimlib and updates the same figure's artists; divergence is a state."""
+import sys
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from numpy.testing import assert_allclose  # noqa: E402
+
+import optimlib as ol  # noqa: E402
+
+pytest.importorskip("ipywidgets")
+
+OPTIMIZERS = {
+    "GD": lambda learning_rate: ol.sgd(learning_rate),
+    "Momentum": lambda learning_rate, momentum: ol.sgd(learning_rate, momentum=momentum),
+    "Adam": lambda b1: ol.adam(0.05, b1=b1),
+}
+SLIDERS = {"learning_rate": [1e-4, 1e-3, 2e-3, 1e-2], "momentum": [0.5, 0.9, 0.99], "b1": [0.0, 0.9, 0.999]}
+
+
+@pytest.fixture(autouse=True)
+def _static_off(monkeypatch):
+    monkeypatch.delenv("OPTIMLIB_STATIC", raising=False)
+
+
+@pytest.fixture
+def live():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return ol.explorer(ol.rosenbrock(), OPTIMIZERS, SLIDERS, steps=60, initial={"learning_rate": 1e-3})
+
+
+def test_log_grid():
+    assert_allclose(ol.log_grid(1e-4, 1e-1, 4), [1e-4, 1e-3, 1e-2, 1e-1])
+    assert_allclose(ol.log_grid(1, 10, 3), [1.0, 3.16, 10.0])
+    with pytest.raises(ValueError, match="log_grid"):
+        ol.log_grid(0.0, 1.0, 5)
+
+
+def test_explorer_is_live_without_the_static_flag(live):
+    assert isinstance(live, ol.LiveExplorer)
+    assert set(live.sliders) == set(SLIDERS)
+    assert live.sliders["learning_rate"].value == 1e-3 and live.sliders["momentum"].value == 0.9  # middle default
+    assert "application/vnd.jupyter.widget-view+json" in live._repr_mimebundle_()
+
+
+def test_slider_move_updates_the_same_figure(live):
+    fig, line = live.figure, live.lines["GD"]["path"]
+    before, image, text = line.get_xydata().copy(), live.image.value, live.status.value
+    live.set(learning_rate=2e-3)
+    assert live.figure is fig and live.lines["GD"]["path"] is line
+    assert not np.array_equal(line.get_xydata(), before)
+    assert live.image.value != image and live.status.value != text
+    assert "learning rate η = 0.002" in live.status.value
+    expected = ol.run(ol.sgd(2e-3), ol.rosenbrock(), ol.rosenbrock().start, 60)
+    assert_allclose(line.get_xydata(), expected.path)  # the figure shows what optimlib computed
+    assert_allclose(live.lines["GD"]["loss"].get_ydata(), expected.loss)
+
+
+def test_only_the_optimizers_using_a_slider_rerun(live):
+    gd, adam = live.runs["GD"], live.runs["Adam"]
+    live.set(b1=0.0)
+    assert live.runs["GD"] is gd and live.runs["Adam"] is not adam
+
+
+def test_set_rejects_values_off_the_grid(live):
+    with pytest.raises(ValueError, match="Invalid learning_rate"):
+        live.set(learning_rate=0.5)
+    with pytest.raises(ValueError, match="Invalid slider"):
+        live.set(beta=0.5)
+
+
+@pytest.mark.parametrize("slider", ["learning_rate", "momentum"])
+def test_divergence_at_the_top_of_every_slider_is_drawn_and_flagged(live, slider):
+    # at the top of these ranges GD or momentum diverges: marked, noted and stated, with no warning.
+    # (Adam's steps are bounded by its rate: b1 = 0.999 slows it but cannot make it diverge; see below.)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        live.set(**{"learning_rate": 2e-3, slider: SLIDERS[slider][-1]})
+    diverged = [n for n, tr in live.runs.items() if tr.diverged]
+    users = [n for n in OPTIMIZERS if slider in live.spec.uses[n]]
+    assert set(users) & set(diverged)
+    for name in diverged:
+        k = live.runs[name].diverged_at
+        assert live.lines[name]["note"].get_text() == f"{name} diverged at step {k}"
+        assert len(live.lines[name]["cross"].get_xdata()) == 1
+        x, y = live.lines[name]["cross"].get_xdata()[0], live.lines[name]["cross"].get_ydata()[0]
+        assert -2 <= x <= 2 and -1 <= y <= 3
+        assert f"{name} diverged at step {k}" in live.status.value
+    assert live.axes[0].get_xlim() == (-2.0, 2.0) and live.axes[0].get_ylim() == (-1.0, 3.0)
+
+
+def test_adam_at_the_top_of_b1_stays_on_the_surface(live):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        live.set(b1=0.999)
+    assert not live.runs["Adam"].diverged and live.lines["Adam"]["note"].get_text() == ""
+    assert "Adam reaches f − f* = " in live.status.value
+
+
+def test_step_slider_scrubs_the_race():
+    ex = ol.explorer(ol.quadratic(), {"GD": ol.sgd(0.1), "Momentum": ol.sgd(0.1, momentum=0.9)}, {},
+                     steps=40, animate=True)
+    ex.set(step=10)
+    assert len(ex.lines["GD"]["path"].get_xdata()) == 11
+    assert "step 10 of 40" in ex.title.get_text()
+
+
+def test_one_dimensional_surface():
+    s = ol.double_well()
+    ex = ol.explorer(s, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": [0.1, 0.5, 3.0]})
+    tr = ol.run(ol.sgd(0.5), s, s.start, 200)
+    assert_allclose(ex.lines["GD"]["path"].get_xydata(), np.column_stack([tr.path[:, 0], tr.loss]))
+    ex.set(learning_rate=3.0)
+    assert ex.runs["GD"].diverged and "diverged at step" in ex.lines["GD"]["note"].get_text()
+
+
+def test_static_flag_gives_the_web_explorer_and_no_widget(monkeypatch):
+    monkeypatch.setenv("OPTIMLIB_STATIC", "1")
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # any import of ipywidgets would now fail
+    ex = ol.explorer(ol.quadratic(), {"GD": lambda learning_rate: ol.sgd(learning_rate)},
+                     {"learning_rate": [0.1, 0.5]}, steps=20)
+    assert isinstance(ex, ol.WebExplorer) and 'class="ol-explorer"' in ex._repr_html_()
+
+
+@pytest.mark.parametrize("bad, match", [
+    (dict(optimizers={"GD": lambda lr: ol.sgd(lr)}), "takes 'lr', which is not a slider"),
+    (dict(sliders={"learning_rate": [0.1, 0.2], "momentum": [0.5, 0.9]}), "change no optimizer"),
+    (dict(sliders={"learning_rate": [0.1]}), "at least two"),
+    (dict(initial={"learning_rate": 0.3}), "Invalid initial"),
+    (dict(steps=0), "Invalid steps"),
+    (dict(x0=np.zeros(3)), "Invalid x0"),
+])
+def test_bad_arguments_raise_value_errors(bad, match):
+    args = dict(optimizers={"GD": lambda learning_rate: ol.sgd(learning_rate)},
+                sliders={"learning_rate": [0.1, 0.2]}, steps=10)
+    args.update(bad)
+    with pytest.raises(ValueError, match=match):
+        ol.explorer(ol.quadratic(), args.pop("optimizers"), args.pop("sliders"), **args)
+
+
+def _fit(learning_rate):
+    """GD on least squares for a line: the fitted line and the loss curve (a Trajectory, with its divergence)."""
+    x = np.linspace(-1, 1, 21)
+    y = 2 * x + 0.5
+    f = lambda w: 0.5 * np.mean((w[..., :1] * x + w[..., 1:] - y) ** 2, axis=-1)  # noqa: E731
+    grad = lambda w: np.stack([np.mean((w[..., :1] * x + w[..., 1:] - y) * x, -1),  # noqa: E731
+                               np.mean(w[..., :1] * x + w[..., 1:] - y, -1)], -1)
+    tr = ol.run(ol.sgd(learning_rate), (f, grad), np.zeros(2), 50)
+    w = tr.path[-1]
+    return [{"GD": (x, w[0] * x + w[1])}, {"GD": tr}]
+
+
+def test_curve_explorer_live_updates_lines_and_flags_divergence():
+    ex = ol.curve_explorer(_fit, {"learning_rate": [0.1, 1.0, 4.0]}, initial={"learning_rate": 0.1},
+                           panels=[{"xlabel": "x"}, {"xlabel": "step", "yscale": "log"}])
+    assert isinstance(ex, ol.LiveCurveExplorer)
+    line = ex.lines[1]["GD"][0]
+    before = line.get_ydata().copy()
+    ex.set(learning_rate=1.0)
+    assert not np.array_equal(before, line.get_ydata())
+    assert_allclose(line.get_ydata(), _fit(1.0)[1]["GD"].loss)
+    ex.set(learning_rate=4.0)
+    assert "GD diverged at step" in ex.status.value

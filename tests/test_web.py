@@ -1,0 +1,175 @@
+"""Web explorers: self-contained HTML with labelled sliders, a live status, and the data of every grid setting."""
+import html.parser
+import json
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import optimlib as ol
+
+LR = [1e-4, 5e-4, 1e-3, 2e-3, 1e-2]
+MOM = [0.5, 0.9, 0.99]
+OPTIMIZERS = {
+    "GD": lambda learning_rate: ol.sgd(learning_rate),
+    "Momentum": lambda learning_rate, momentum: ol.sgd(learning_rate, momentum=momentum),
+    "Adam": lambda learning_rate: ol.adam(30 * learning_rate),
+}
+
+
+class _Page(html.parser.HTMLParser):
+    def __init__(self, text):
+        super().__init__()
+        self.tags, self.data, self.stack, self.scripts = [], None, [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        self.stack.append((tag, a))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][0] == "script":
+            if self.stack[-1][1].get("class") == "ol-data":
+                self.data = json.loads(data)
+            else:
+                self.scripts.append(data)
+
+    def find(self, tag, **attrs):
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+@pytest.fixture(scope="module")
+def rosen():
+    return ol.rosenbrock()
+
+
+@pytest.fixture(scope="module")
+def explorer(rosen):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return ol.web_explorer(rosen, OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=80,
+                               title="Rosenbrock", alt="Paths of GD, momentum and Adam on Rosenbrock.")
+
+
+@pytest.fixture(scope="module")
+def page(explorer):
+    return _Page(explorer.html)
+
+
+def _series(page, name, panel):
+    (s,) = [s for s in page.data["series"] if s["n"] == name and s["p"] == panel]
+    return s
+
+
+def test_structure_sliders_labels_and_live_text(page):
+    (root,) = page.find("div", **{"class": "ol-explorer"})
+    assert root["role"] == "figure" and root["aria-label"].startswith("Paths of GD")
+    sliders = page.find("input", type="range")
+    assert len(sliders) == 2
+    labels = {a["for"] for a in page.find("label")}
+    for s, grid in zip(sliders, (LR, MOM)):
+        assert s["id"] in labels and s["min"] == "0" and s["max"] == str(len(grid) - 1) and s["aria-valuetext"]
+    assert page.find("p", **{"class": "ol-status", "aria-live": "polite"})
+    assert page.find("div", **{"class": "ol-figure"}) and page.find("svg", role="img")
+    assert page.find("image")[0]["href"].startswith("data:image/png;base64,")
+
+
+def test_every_grid_setting_is_in_the_data(page):
+    assert [s["v"] for s in page.data["sl"]] == [["0.0001", "0.0005", "0.001", "0.002", "0.01"],
+                                                 ["0.5", "0.9", "0.99"]]
+    for name, size, uses in (("GD", 5, [0]), ("Momentum", 15, [0, 1]), ("Adam", 5, [0])):
+        for panel in (0, 1):
+            s = _series(page, name, panel)
+            assert s["u"] == uses and len(s["pts"]) == size and all(len(p) >= 4 for p in s["pts"])
+            assert all(len(p) <= 2 * ol.web.MAX_POINTS for p in s["pts"])
+    assert _series(page, "Momentum", 0)["st"] == [3, 1]  # learning rate slowest
+
+
+def test_paths_are_the_runs_of_optimlib(page, rosen):
+    s = _series(page, "Momentum", 0)
+    g = 2 * 3 + 1  # learning_rate 1e-3, momentum 0.9
+    tr = ol.run(ol.sgd(1e-3, momentum=0.9), rosen, rosen.start, 80)
+    pts = np.array(s["pts"][g]).reshape(-1, 2)
+    # viewBox: the path panel is a square of side PH at (60, 34) showing the domain [-2, 2] x [-1, 3]
+    side = ol.web.PH
+    px = lambda p: (60 + (p[0] + 2) / 4 * side, 34 + (3 - p[1]) / 4 * side)  # noqa: E731
+    for point, expected in ((pts[0], tr.path[0]), (pts[-1], tr.path[-1])):
+        assert_allclose(point, px(expected), atol=0.6)
+    assert s["f"][g] == f"reaches f − f* = {tr.loss[-1]:.2g}"
+
+
+def test_divergence_at_the_top_of_every_slider_is_flagged(page, rosen):
+    for name, g, lr, mom in (("GD", 4, 1e-2, None), ("Momentum", 4 * 3 + 2, 1e-2, 0.99),
+                             ("Momentum", 3 * 3 + 2, 2e-3, 0.99)):
+        opt = ol.sgd(lr) if mom is None else ol.sgd(lr, momentum=mom)
+        tr = ol.run(opt, rosen, rosen.start, 80, bound=300.0)
+        assert tr.diverged
+        for panel in (0, 1):
+            dv = _series(page, name, panel)["dv"][g]
+            assert dv[0] == tr.diverged_at
+        k, x, y = _series(page, name, 0)["dv"][g]
+        assert 60 <= x <= 60 + ol.web.PH and 34 <= y <= 34 + ol.web.PH  # the mark sits on the plotted domain
+    assert _series(page, "Adam", 0)["dv"][4] is None
+
+
+def test_self_contained_and_deterministic(explorer, page, rosen):
+    text = explorer.html
+    assert "http" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")  # no outside request
+    assert "src=" not in text and "<link" not in text
+    assert len(page.scripts) == 1 and "window.olExplorers" in page.scripts[0]  # the guarded loader, inlined
+    again = ol.web_explorer(rosen, OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=80,
+                            title="Rosenbrock", alt="Paths of GD, momentum and Adam on Rosenbrock.")
+    assert again.html == text
+
+
+def test_size_budget(explorer):
+    # 3 optimizers, 25 settings: a chapter page holds several such explorers under its 3 MB budget
+    assert explorer.nbytes < 150_000
+
+
+def test_race_has_a_step_slider_and_a_play_button(rosen):
+    ex = ol.web_explorer(rosen, {"GD": ol.sgd(1e-3), "Momentum": ol.sgd(1e-3, momentum=0.9)}, {}, steps=300,
+                         animate=True)
+    page = _Page(ex.html)
+    (step,) = page.find("input", type="range")
+    assert step["class"] == "ol-step" and step["max"] == str(len(page.data["frames"]) - 1)
+    assert page.find("button", **{"class": "ol-play", "aria-pressed": "false"})
+    assert page.data["frames"][0] == 0 and page.data["frames"][-1] == 300 and len(page.data["frames"]) <= ol.web.MAX_POINTS
+    s = _series(page, "GD", 0)
+    assert len(s["pts"][0]) == 2 * len(page.data["frames"])  # one point per frame: the scrubber cuts by index
+
+
+def test_one_dimensional_surface_and_static_flag(monkeypatch):
+    monkeypatch.setenv("OPTIMLIB_STATIC", "1")
+    ex = ol.explorer(ol.double_well(), {"GD": lambda learning_rate: ol.sgd(learning_rate)},
+                     {"learning_rate": [0.1, 1.0, 3.0]}, steps=50)
+    page = _Page(ex.html)
+    assert isinstance(ex, ol.WebExplorer) and page.find("polyline")  # the curve f is drawn
+    assert _series(page, "GD", 0)["dv"][2] is not None
+
+
+def test_curve_explorer_holds_every_setting():
+    x = np.linspace(0, 1, 5)
+
+    def draw(learning_rate, batch_size):
+        y = np.exp(-learning_rate * batch_size * x)
+        return [{"fit": (x, y)}, {"loss": (x, y / (1 - learning_rate * batch_size * x))}]
+
+    ex = ol.web_curve_explorer(draw, {"learning_rate": [0.1, 0.5, 1.0], "batch_size": [1, 2]},
+                               panels=[{"xlabel": "x"}, {"xlabel": "x", "yscale": "log"}],
+                               static=[{"data": (x, x)}, {}])
+    page = _Page(ex.html)
+    assert len(page.find("input", type="range")) == 2
+    fit, loss = page.data["series"]
+    assert len(fit["pts"]) == 6 and fit["st"] == [2, 1]
+    assert loss["dv"][5][0] == "0.5"  # y / (1 - 2x) is infinite at x = 0.5: the curve is cut there, flagged
+    assert loss["dw"] == "x =" and loss["dv"][0] is None
+    assert len(page.find("circle")) == 5
+    with pytest.raises(ValueError, match="not parameters of draw"):
+        ol.web_curve_explorer(draw, {"learning_rate": [0.1, 0.5], "batch_size": [1, 2], "momentum": [0.1, 0.2]})
