@@ -8,9 +8,9 @@ import importlib
 
 from .base import *  # noqa: F401,F403
 from .schedules import *  # noqa: F401,F403
-from .sgd import *  # noqa: F401,F403
+from .momentum import *  # noqa: F401,F403
 from .adaptive import *  # noqa: F401,F403
-from .adam import *  # noqa: F401,F403
+from .adam_family import *  # noqa: F401,F403
 from .second_order import *  # noqa: F401,F403
 from .trajectory import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403

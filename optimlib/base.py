@@ -101,6 +101,9 @@ def scale_by_learning_rate(learning_rate):
     schedule = learning_rate if callable(learning_rate) else None
     minus_lr = None if schedule else -learning_rate
 
+    def constant_step(g):
+        return minus_lr * g
+
     def init(params):
         check_broadcast("learning_rate", schedule(0) if schedule else learning_rate, params)
         return ScaleByLearningRateState(count=0)
@@ -109,11 +112,10 @@ def scale_by_learning_rate(learning_rate):
         if params is not None:
             check_shapes(grads, params)
         if schedule is None:
-            step = minus_lr
-        else:
-            step = schedule(state.count)
-            step = -float(step) if np.ndim(step) == 0 else -np.asarray(step)
-        return tree_map(lambda g: step * g, grads), ScaleByLearningRateState(state.count + 1)
+            return tree_map(constant_step, grads), ScaleByLearningRateState(state.count + 1)
+        rate = schedule(state.count)
+        minus_rate = -float(rate) if np.ndim(rate) == 0 else -np.asarray(rate)
+        return tree_map(lambda g: minus_rate * g, grads), ScaleByLearningRateState(state.count + 1)
 
     return GradientTransformation(init, update)
 

@@ -170,7 +170,8 @@ def _initial(initial, sliders):
         if initial and s in initial:
             hits = np.flatnonzero(np.isclose(v, initial[s], rtol=1e-9, atol=0))
             if not hits.size:
-                raise ValueError(f"Invalid initial[{s!r}]: {initial[s]!r} (must be one of the slider's values)")
+                raise ValueError(f"Invalid initial[{s!r}]: {initial[s]!r} (must be one of the slider's values "
+                                 f"{[_fmt(x) for x in v]})")
             index[s] = int(hits[0])
         else:
             index[s] = (len(v) - 1) // 2

@@ -15,15 +15,15 @@ class TraceState(NamedTuple):
     b: Any
 
 
-def trace(decay, nesterov=False):
+def trace(momentum, nesterov=False):
     r"""Accumulate the updates: :math:`b_t = \mu b_{t-1} + g_t`, output :math:`b_t`, or :math:`g_t + \mu b_t`
-    if ``nesterov``. ``decay`` is :math:`\mu`, a float or an array in [0, 1) broadcasting against the params.
+    if ``nesterov``. ``momentum`` is :math:`\mu`, a float or an array in [0, 1) broadcasting against the params.
     """
-    mu = check_hyperparameter("momentum", decay, 0.0, 1.0)
-    if not isinstance(nesterov, bool):
+    mu = check_hyperparameter("momentum", momentum, 0.0, 1.0)
+    if not isinstance(nesterov, (bool, np.bool_)):
         raise ValueError(f"Invalid nesterov: {nesterov!r} (must be True or False)")
     if nesterov and np.any(np.asarray(mu) == 0):
-        raise ValueError(f"Invalid momentum: {decay!r} (nesterov=True requires momentum > 0)")
+        raise ValueError(f"Invalid momentum: {momentum!r} (nesterov=True requires momentum > 0)")
 
     def init(params):
         check_broadcast("momentum", mu, params)
@@ -65,9 +65,10 @@ def sgd(learning_rate, momentum=0.0, nesterov=False):
         identical, but once :math:`\eta` changes (a schedule) the velocity form keeps old rates in :math:`v` while
         this form applies the new rate to the whole buffer: :func:`heavy_ball` gives the velocity form.
         With ``nesterov=True`` the stored parameters are the look-ahead point :math:`\theta + \mu v` of
-        Sutskever et al. (2013), the reformulation of Bengio et al. (2013): the gradient is evaluated at the
-        stored point, and the iterates equal the look-ahead ones (the minus-sign look-ahead of Ruder's
-        convention does not).
+        Sutskever et al. (2013), :math:`v_t = \mu v_{t-1} - \eta g(\theta_{t-1} + \mu v_{t-1})`,
+        :math:`\theta_t = \theta_{t-1} + v_t` (the change of variables of Bengio et al. 2013): the gradient
+        is taken at the stored point. In this convention the look-ahead has a plus sign; Ruder's minus sign
+        belongs to his :math:`\theta \leftarrow \theta - v` convention.
 
     References:
         Polyak (1964), Some methods of speeding up the convergence of iteration methods, USSR Comput. Math.
