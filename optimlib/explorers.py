@@ -372,7 +372,8 @@ class _Live:
         FigureCanvasAgg(self.figure)
         self.axes = list(np.ravel(self.figure.subplots(1, ncols, gridspec_kw={"width_ratios": width_ratios})))
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.28)
-        self.title = self.figure.suptitle("", fontsize=10, x=0.07, ha="left")
+        self.title = self.axes[0].text(0.0, 1.05, "", transform=self.axes[0].transAxes, fontsize=10,
+                                       clip_on=False)  # an axes text: blitting skips it, unlike a suptitle
         self._background, self._dynamic = None, [self.title]
 
     def _animate(self, artists):
@@ -480,6 +481,8 @@ class LiveExplorer(_Live):
 
     def update(self):
         """Rerun the optimizers whose sliders changed, update the artists in place and redraw the figure."""
+        from .plotting import exit_point
+
         spec, (ax0, ax1) = self.spec, self.axes
         values = self._values()
         for name in spec.factories:
@@ -498,9 +501,9 @@ class LiveExplorer(_Live):
             a["end"].set_data(P[-1:, 0], y[-1:])
             a["loss"].set_data(np.arange(n), g)
             shown = bool(tr.diverged) and t >= tr.diverged_at
-            e = (np.clip(P[-1, 0], xa, xb), np.clip(y[-1], ya, yb))
+            e = exit_point(np.column_stack([P[:, 0], y]), (xa, ya), (xb, yb))
             a["cross"].set_data([e[0]] if shown else [], [e[1]] if shown else [])
-            a["lcross"].set_data([n - 1] if shown else [], g[-1:] if shown else [])
+            a["lcross"].set_data([n - 1] if shown else [], np.clip(g[-1:], *ax1.get_ylim()) if shown else [])
             a["note"].set_text(f"{name} diverged at step {tr.diverged_at}" if shown else "")
             a["note"].set_y(0.97 - 0.075 * notes)
             notes += shown

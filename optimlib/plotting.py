@@ -88,6 +88,20 @@ def _note(ax, text, color):
                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5), zorder=6)
 
 
+def exit_point(path, lo, hi):
+    """Where a path leaves the box ``[lo, hi]`` for good (its last point if that is inside): the place to mark a
+    run that diverged. ``path`` is ``(n, 2)``; the answer lies on the segment that crosses the border."""
+    P, lo, hi = np.asarray(path, float), np.asarray(lo, float), np.asarray(hi, float)
+    with np.errstate(all="ignore"):
+        inside = np.all((P >= lo) & (P <= hi), axis=1)
+        if inside[-1] or not inside.any():
+            return np.clip(P[-1], lo, hi)
+        i = len(P) - 1 - int(np.argmax(inside[::-1]))  # the last point inside
+        p, q = P[i], P[i + 1]
+        t = np.where(q > hi, (hi - p) / (q - p), np.where(q < lo, (lo - p) / (q - p), 1.0))
+        return np.clip(p + np.nanmin(t) * (q - p), lo, hi)
+
+
 def _subsample(n, max_points):
     return np.unique(np.linspace(0, n - 1, min(n, max_points)).round().astype(int))
 
@@ -100,7 +114,7 @@ def _draw_path(ax, name, path, diverged_at, max_points=400):
     ax.plot(*path[-1], st["marker"], color=st["color"], ms=7, mec="white", mew=0.6, zorder=5)
     if diverged_at is not None:
         (xa, xb), (ya, yb) = ax.get_xlim(), ax.get_ylim()
-        end = np.clip(path[-1], [min(xa, xb), min(ya, yb)], [max(xa, xb), max(ya, yb)])
+        end = exit_point(path, [min(xa, xb), min(ya, yb)], [max(xa, xb), max(ya, yb)])
         ax.plot(*end, "X", color=st["color"], ms=11, mec="black", mew=0.8, zorder=6)
         _note(ax, f"{name} diverged at step {diverged_at}", st["color"])
     return line

@@ -194,16 +194,9 @@ def _legend(names, y):
 
 def _exit_point(panel, X, Y):
     """Where a diverged path leaves the panel (or its last point, if inside), in viewBox units."""
-    inside = (X >= panel.x) & (X <= panel.x + panel.w) & (Y >= panel.y) & (Y <= panel.y + panel.h)
-    if inside[-1] or not inside.any():
-        return panel.clamp(X[-1], Y[-1])
-    i = len(X) - 1 - int(np.argmax(inside[::-1]))  # the last point inside
-    p, q = np.array([X[i], Y[i]]), np.array([X[i + 1], Y[i + 1]])
-    lo, hi = np.array([panel.x, panel.y]), np.array([panel.x + panel.w, panel.y + panel.h])
-    with np.errstate(all="ignore"):
-        t = np.where(q > hi, (hi - p) / (q - p), np.where(q < lo, (lo - p) / (q - p), 1.0))
-    e = p + np.nanmin(t) * (q - p)
-    return panel.clamp(e[0], e[1])
+    from .plotting import exit_point
+
+    return exit_point(np.column_stack([X, Y]), (panel.x, panel.y), (panel.x + panel.w, panel.y + panel.h))
 
 
 def _surface_panels(spec, fstar):
