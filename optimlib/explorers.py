@@ -21,7 +21,6 @@ of the sliders it uses (their product grid), and :func:`optimlib.run` runs the w
 """
 import inspect
 import os
-import time
 
 import numpy as np
 
@@ -83,7 +82,7 @@ class Spec:
     """The validated description of an explorer, shared by the live and the web renderings."""
 
     def __init__(self, surface, optimizers, sliders, *, x0=None, steps=200, initial=None, bound=None,
-                 title=None, alt=None, animate=False):
+                 title=None, alt=None, animate=False, labels=None):
         if not optimizers:
             raise ValueError(f"Invalid optimizers: {optimizers!r} (give at least one name: factory)")
         self.surface, self.title, self.animate = surface, title, bool(animate)
@@ -105,6 +104,7 @@ class Spec:
         if unused:
             raise ValueError(f"Invalid sliders: {sorted(unused)} change no optimizer (no factory takes them)")
         self.initial = _initial(initial, self.sliders)
+        self.labels = _labels(labels, self.sliders)
         self.alt = alt or _default_alt(self)
 
     def values(self, index):
@@ -181,10 +181,17 @@ def _initial(initial, sliders):
     return index
 
 
+def _labels(labels, sliders):
+    extra = set(labels or ()) - set(sliders)
+    if extra:
+        raise ValueError(f"Invalid labels: {sorted(extra)} are not sliders")
+    return {s: (labels or {}).get(s) or SLIDER_LABELS.get(s, s) for s in sliders}
+
+
 def _default_alt(spec):
     names = ", ".join(spec.factories)
     where = spec.surface.name
-    ctl = " and ".join(SLIDER_LABELS.get(s, s) for s in spec.sliders) or "the step"
+    ctl = " and ".join(spec.labels.values()) or "the step"
     return (f"Paths of {names} on the {where} surface over {spec.steps} steps, with the loss per step on a log "
             f"scale; sliders set {ctl}.")
 
@@ -202,7 +209,7 @@ def loss_limits(spec, fstar):
 
 def status(spec, values, runs):
     """The explorer's current state in words: slider values, then each optimizer's result."""
-    head = ", ".join(f"{SLIDER_LABELS.get(s, s)} = {_fmt(values[s])}" for s in spec.sliders)
+    head = ", ".join(f"{spec.labels[s]} = {_fmt(values[s])}" for s in spec.sliders)
     parts = []
     for name, (gap, k) in runs.items():
         parts.append(f"{name} diverged at step {k}" if k is not None else f"{name} reaches {gap}")
@@ -220,7 +227,8 @@ def explorer(surface, optimizers, sliders=None, **kwargs):
             of shape ``(K, 1)`` for them (the optimlib optimizers do); a value may also be an optimizer.
             Names pick the look (colour, dashes, marker) from :func:`optimizer_style`.
         sliders: ``{name: values}``, the grid of each slider (e.g. :func:`log_grid` for a learning rate).
-            Every slider must be used by some factory. Labels come from :data:`SLIDER_LABELS`.
+            Every slider must be used by some factory. Labels come from :data:`SLIDER_LABELS` (plain text
+            with Unicode symbols: no LaTeX, which a slider label cannot render); ``labels={name: text}`` overrides.
         x0: the start point (default ``surface.start``); steps: the number of updates (default 200).
         initial: ``{slider: value}``, the starting positions (default: the middle of each grid).
         animate: add a step slider and a play/pause button (optimizers racing).
@@ -260,7 +268,8 @@ _PANEL_KEYS = {"xlabel", "ylabel", "xscale", "yscale", "xlim", "ylim"}
 class CurveSpec:
     """The validated description of a curve explorer (see :func:`curve_explorer`)."""
 
-    def __init__(self, draw, sliders, *, panels=None, static=None, initial=None, title=None, alt=None):
+    def __init__(self, draw, sliders, *, panels=None, static=None, initial=None, title=None, alt=None,
+                 labels=None):
         if not callable(draw):
             raise ValueError(f"Invalid draw: {draw!r} (must be a function of the slider values)")
         self.draw, self.title, self.animate, self.steps = draw, title, False, None
@@ -272,6 +281,7 @@ class CurveSpec:
         if unused:
             raise ValueError(f"Invalid sliders: {sorted(unused)} are not parameters of draw")
         self.initial = _initial(initial, self.sliders)
+        self.labels = _labels(labels, self.sliders)
         first = self.curves(self.values(self.initial))
         self.panels = [dict(p) for p in (panels or [{} for _ in first])]
         if len(self.panels) != len(first):
@@ -281,7 +291,7 @@ class CurveSpec:
                 raise ValueError(f"Invalid panels: {p!r} (keys {sorted(_PANEL_KEYS)}; scales 'linear' or 'log')")
         self.static = [{k: _as_curve(v)[:2] for k, v in d.items()} for d in (static or [{}] * len(first))]
         self.alt = alt or ("Curves computed by optimlib for each setting of "
-                           + " and ".join(SLIDER_LABELS.get(s, s) for s in self.sliders) + ".")
+                           + " and ".join(self.labels.values()) + ".")
 
     def values(self, index):
         return {s: float(self.sliders[s][index[s]]) for s in self.sliders}
@@ -345,7 +355,7 @@ class _Live:
         for name, values in spec.sliders.items():
             self.sliders[name] = widgets.SelectionSlider(
                 options=[(_fmt(v), float(v)) for v in values], value=float(values[spec.initial[name]]),
-                description=SLIDER_LABELS.get(name, name), continuous_update=True,
+                description=spec.labels[name], continuous_update=True,
                 style={"description_width": "initial"}, layout={"width": "340px"})
         controls, watched = list(self.sliders.values()), list(self.sliders.values())
         self.step = None
@@ -374,7 +384,8 @@ class _Live:
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.28)
         self.title = self.axes[0].text(0.0, 1.05, "", transform=self.axes[0].transAxes, fontsize=10,
                                        clip_on=False)  # an axes text: blitting skips it, unlike a suptitle
-        self._background, self._dynamic = None, [self.title]
+        self._background, self._dynamic = None, []
+        self._animate([self.title])
 
     def _animate(self, artists):
         for a in artists:
@@ -428,8 +439,8 @@ class _Live:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _heading(values, step=None, steps=None):
-    parts = [f"{SLIDER_LABELS.get(k, k)} = {_fmt(v)}" for k, v in values.items()]
+def _heading(labels, values, step=None, steps=None):
+    parts = [f"{labels[k]} = {_fmt(v)}" for k, v in values.items()]
     return " · ".join(parts + ([f"step {step} of {steps}"] if step is not None else []))
 
 
@@ -466,9 +477,9 @@ class LiveExplorer(_Live):
             self.lines[name] = dict(
                 path=ax0.plot([], [], label=name, zorder=3, **kw)[0],
                 end=ax0.plot([], [], st["marker"], color=st["color"], ms=8, mec="white", zorder=5)[0],
-                cross=ax0.plot([], [], "X", color=st["color"], ms=12, mec="black", zorder=6)[0],
+                cross=ax0.plot([], [], "X", color=st["color"], ms=12, mec="black", zorder=6, clip_on=False)[0],
                 loss=ax1.plot([], [], **kw)[0],
-                lcross=ax1.plot([], [], "X", color=st["color"], ms=10, mec="black", zorder=6)[0],
+                lcross=ax1.plot([], [], "X", color=st["color"], ms=10, mec="black", zorder=6, clip_on=False)[0],
                 note=ax0.text(0.02, 0.97, "", transform=ax0.transAxes, color=st["color"], va="top", fontsize=9,
                               bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1), zorder=7))
             self._animate(self.lines[name].values())
@@ -511,7 +522,8 @@ class LiveExplorer(_Live):
                 results[name] = (None, tr.diverged_at)
             else:
                 results[name] = (f"f − f* = {g[-1]:.2g}" if self.fstar is not None else f"f = {g[-1]:.3g}", None)
-        self._show(status(spec, values, results), _heading(values, None if self.step is None else t, spec.steps))
+        step = None if self.step is None else t
+        self._show(status(spec, values, results), _heading(spec.labels, values, step, spec.steps))
 
 
 class LiveCurveExplorer(_Live):
@@ -558,5 +570,5 @@ class LiveCurveExplorer(_Live):
                 n += k is not None
                 if k is not None:
                     notes.append(f"{label} diverged at {word} {k}")
-        text = ", ".join(f"{SLIDER_LABELS.get(k, k)} = {_fmt(v)}" for k, v in values.items()) + ". "
-        self._show(text + ("; ".join(dict.fromkeys(notes)) + "." if notes else ""), _heading(values))
+        text = ", ".join(f"{self.spec.labels[k]} = {_fmt(v)}" for k, v in values.items()) + ". "
+        self._show(text + ("; ".join(dict.fromkeys(notes)) + "." if notes else ""), _heading(self.spec.labels, values))

@@ -205,7 +205,8 @@ def plot_surface3d(surface, ax=None, *, runs=None, resolution=60, zclip=None):
         n = len(path) if inside.all() else int(np.argmin(inside))  # up to where it leaves the domain
         p = path[:n]
         ax.plot(p[:, 0], p[:, 1], np.minimum(surface.f(p), top), color=st["color"], lw=2, label=name)
-    ax.set(xlim=surface.domain[0], ylim=surface.domain[1], xlabel=_symbol(surface, 0), ylabel=_symbol(surface, 1), zlabel="$f$")
+    ax.set(xlim=surface.domain[0], ylim=surface.domain[1], xlabel=_symbol(surface, 0), ylabel=_symbol(surface, 1),
+           zlabel="$f$")
     return ax
 
 

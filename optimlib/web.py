@@ -15,7 +15,7 @@ import pathlib
 
 import numpy as np
 
-from .explorers import SLIDER_LABELS, CurveSpec, Spec, _fmt, axis_limits, loss_limits
+from .explorers import CurveSpec, Spec, _fmt, axis_limits, loss_limits
 from .style import optimizer_style
 
 __all__ = ["web_explorer", "web_curve_explorer", "WebExplorer"]
@@ -219,7 +219,7 @@ def _surface_panels(spec, fstar):
     return p0, p1
 
 
-def _surface_model(spec, uid):
+def _surface_model(spec):
     s = spec.surface
     minima = np.asarray(s.minima, float).reshape(-1, spec.dim)
     with np.errstate(all="ignore"):
@@ -287,15 +287,15 @@ def _static_marks(spec, p0, minima):
     return "".join(out)
 
 
-def _html(uid, spec_sliders, initial, panels, series, frames, static, names, title, alt, steps):
+def _html(uid, spec_sliders, labels, initial, panels, series, frames, static, names, title, alt, steps):
     height = TOP + PH + LEG
     data = {"uid": uid, "series": series, "steps": steps, "head": [panels[0].x, 22],
             "note": [panels[0].x + 8, TOP + 18], "frames": None if frames is None else frames.tolist(),
-            "sl": [{"l": SLIDER_LABELS.get(k, k), "v": [_fmt(v) for v in vals]} for k, vals in spec_sliders.items()]}
+            "sl": [{"l": labels[k], "v": [_fmt(v) for v in vals]} for k, vals in spec_sliders.items()]}
     controls = []
     for i, (k, vals) in enumerate(spec_sliders.items()):
         v0 = _fmt(vals[initial[k]])
-        controls.append(f'<div class="ol-control"><label for="{uid}-s{i}">{html.escape(SLIDER_LABELS.get(k, k))}'
+        controls.append(f'<div class="ol-control"><label for="{uid}-s{i}">{html.escape(labels[k])}'
                         f'</label><input type="range" class="ol-slider" id="{uid}-s{i}" min="0" '
                         f'max="{len(vals) - 1}" step="1" value="{initial[k]}" aria-valuetext="{v0}">'
                         f'<output for="{uid}-s{i}">{v0}</output></div>')
@@ -319,9 +319,15 @@ def _html(uid, spec_sliders, initial, panels, series, frames, static, names, tit
             f'<script>{_JS}</script></div>')
 
 
+_SEEN = {}
+
+
 def _uid(*parts):
-    h = hashlib.sha1(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:10]
-    return f"ol{h}"
+    """An element id from the explorer's content: the same in every build, different for different explorers
+    (a repeat of the same explorer in one session gets a numbered suffix)."""
+    h = "ol" + hashlib.sha1(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:10]
+    _SEEN[h] = _SEEN.get(h, 0) + 1
+    return h if _SEEN[h] == 1 else f"{h}-{_SEEN[h]}"
 
 
 def web_explorer(surface, optimizers, sliders=None, **kwargs):
@@ -335,10 +341,9 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
 
 
 def _web_from_spec(spec):
-    uid = _uid(spec.surface.name, list(spec.factories), {k: v.tolist() for k, v in spec.sliders.items()},
-               spec.x0.tolist(), spec.steps, spec.title, spec.animate)
-    panels, series, frames, static = _surface_model(spec, uid)
-    return WebExplorer(_html(uid, spec.sliders, spec.initial, panels, series, frames, static,
+    panels, series, frames, static = _surface_model(spec)
+    uid = _uid(spec.surface.name, {k: v.tolist() for k, v in spec.sliders.items()}, spec.title, series)
+    return WebExplorer(_html(uid, spec.sliders, spec.labels, spec.initial, panels, series, frames, static,
                              list(spec.factories), spec.title, spec.alt, spec.steps))
 
 
@@ -383,8 +388,7 @@ def web_curve_explorer(draw, sliders, **kwargs):
                 last = i == n - 1 and k is None and len(y)  # the status quotes the last panel (often the loss)
                 s["f"].append(f"ends at {p.get('ylabel') or 'y'} = {y[-1]:.3g}" if last else None)
             series.append(s)
-    uid = _uid("curves", {k: v.tolist() for k, v in spec.sliders.items()}, spec.title, spec.alt,
-               [sorted(s["n"] for s in series)])
+    uid = _uid("curves", {k: v.tolist() for k, v in spec.sliders.items()}, spec.title, series)
     legend = list(dict.fromkeys(s["n"] for s in series))
-    return WebExplorer(_html(uid, spec.sliders, spec.initial, panels, series, None, "".join(static), legend,
-                             spec.title, spec.alt, None))
+    return WebExplorer(_html(uid, spec.sliders, spec.labels, spec.initial, panels, series, None,
+                             "".join(static), legend, spec.title, spec.alt, None))

@@ -26,11 +26,20 @@ def _static_off(monkeypatch):
     monkeypatch.delenv("OPTIMLIB_STATIC", raising=False)
 
 
-@pytest.fixture
-def live():
+@pytest.fixture(scope="module")
+def _live():
+    import os
+
+    os.environ.pop("OPTIMLIB_STATIC", None)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return ol.explorer(ol.rosenbrock(), OPTIMIZERS, SLIDERS, steps=60, initial={"learning_rate": 1e-3})
+
+
+@pytest.fixture
+def live(_live):
+    _live.set(learning_rate=1e-3, momentum=0.9, b1=0.9)  # one explorer for the module, back at its start
+    return _live
 
 
 def test_log_grid():
@@ -58,6 +67,21 @@ def test_slider_move_updates_the_same_figure(live):
     expected = ol.run(ol.sgd(2e-3), ol.rosenbrock(), ol.rosenbrock().start, 60)
     assert_allclose(line.get_xydata(), expected.path)  # the figure shows what optimlib computed
     assert_allclose(live.lines["GD"]["loss"].get_ydata(), expected.loss)
+
+
+def test_redraw_leaves_no_trace_of_earlier_settings(live):
+    # the figure is redrawn by blitting over a cached background: after two moves it must be pixel-identical
+    # to an explorer that started at the final setting
+    from io import BytesIO
+
+    from PIL import Image
+
+    live.set(learning_rate=1e-2, momentum=0.99)
+    live.set(learning_rate=1e-4, momentum=0.5)
+    fresh = ol.explorer(ol.rosenbrock(), OPTIMIZERS, SLIDERS, steps=60,
+                        initial={"learning_rate": 1e-4, "momentum": 0.5})
+    a, b = (np.asarray(Image.open(BytesIO(ex.image.value))) for ex in (live, fresh))
+    assert a.shape == b.shape and np.array_equal(a, b)
 
 
 def test_only_the_optimizers_using_a_slider_rerun(live):

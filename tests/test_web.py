@@ -123,9 +123,22 @@ def test_self_contained_and_deterministic(explorer, page, rosen):
     assert "http" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")  # no outside request
     assert "src=" not in text and "<link" not in text
     assert len(page.scripts) == 1 and "window.olExplorers" in page.scripts[0]  # the guarded loader, inlined
-    again = ol.web_explorer(rosen, OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=80,
-                            title="Rosenbrock", alt="Paths of GD, momentum and Adam on Rosenbrock.")
-    assert again.html == text
+    args = (rosen, OPTIMIZERS, {"learning_rate": LR, "momentum": MOM})
+    kwargs = dict(steps=80, title="Rosenbrock", alt="Paths of GD, momentum and Adam on Rosenbrock.")
+    repeat = ol.web_explorer(*args, **kwargs)  # the same explorer twice on a page: distinct element ids
+    assert _Page(repeat.html).data["uid"] == page.data["uid"] + "-2"
+    ol.web._SEEN.clear()  # a new build (a new kernel)
+    assert ol.web_explorer(*args, **kwargs).html == text  # gives the same page, byte for byte
+
+
+def test_labels_can_be_overridden(rosen):
+    ex = ol.web_explorer(rosen, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": LR},
+                         steps=10, labels={"learning_rate": "step size α"})
+    page = _Page(ex.html)
+    assert page.data["sl"][0]["l"] == "step size α" and ">step size α</label>" in ex.html
+    with pytest.raises(ValueError, match="Invalid labels"):
+        ol.web_explorer(rosen, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": LR},
+                        labels={"lr": "η"})
 
 
 def test_size_budget(explorer):
@@ -140,7 +153,8 @@ def test_race_has_a_step_slider_and_a_play_button(rosen):
     (step,) = page.find("input", type="range")
     assert step["class"] == "ol-step" and step["max"] == str(len(page.data["frames"]) - 1)
     assert page.find("button", **{"class": "ol-play", "aria-pressed": "false"})
-    assert page.data["frames"][0] == 0 and page.data["frames"][-1] == 300 and len(page.data["frames"]) <= ol.web.MAX_POINTS
+    frames = page.data["frames"]
+    assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.web.MAX_POINTS
     s = _series(page, "GD", 0)
     assert len(s["pts"][0]) == 2 * len(page.data["frames"])  # one point per frame: the scrubber cuts by index
 
