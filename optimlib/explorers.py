@@ -32,8 +32,8 @@ __all__ = ["explorer", "curve_explorer", "log_grid", "LiveExplorer", "LiveCurveE
 SLIDER_LABELS = {
     "learning_rate": "learning rate η", "momentum": "momentum μ", "b1": "β₁", "b2": "β₂", "decay": "decay ρ",
     "rho": "ρ", "weight_decay": "weight decay λ", "eps": "ε", "batch_size": "batch size", "steps": "steps",
-    "damping": "damping λ", "mu": "damping μ", "condition_number": "condition number κ", "beta": "β",
-    "noise": "gradient noise σ", "alpha": "α",
+    "damping": "damping λ", "mu": "μ", "condition_number": "condition number κ", "beta": "β",
+    "noise": "noise level", "alpha": "α", "decay_rate": "decay rate", "lr": "learning rate η",
 }
 
 
