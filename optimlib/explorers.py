@@ -132,11 +132,25 @@ class Spec:
         mesh = np.meshgrid(*[self.sliders[s] for s in used], indexing="ij")
         args = {s: m.reshape(-1, 1) for s, m in zip(used, mesh)}
         K = int(np.prod(shape))
-        opt = self.factories[name](**args) if callable(self.factories[name]) else self.factories[name]
-        with np.errstate(all="ignore"):
-            traj = run(opt, self.surface, np.tile(self.x0, (K, 1)), self.steps, bound=self.bound)
+        try:
+            opt = self.factories[name](**args) if callable(self.factories[name]) else self.factories[name]
+            with np.errstate(all="ignore"):
+                traj = run(opt, self.surface, np.tile(self.x0, (K, 1)), self.steps, bound=self.bound)
+        except (TypeError, ValueError):  # a factory that takes only scalars: one run per setting
+            rows = [self.run_one(name, {s: float(m.flat[k]) for s, m in zip(used, mesh)}) for k in range(K)]
+            traj = _stack(rows, self.steps)
         self._grids[name] = (traj, shape)
         return traj, shape
+
+
+def _stack(runs, steps):
+    """Single runs as one batched Trajectory: each row frozen at its last valid iterate, as ``run`` does."""
+    def pad(a):
+        return np.concatenate([a, np.repeat(a[-1:], steps + 1 - len(a), axis=0)])
+
+    return type(runs[0])(np.stack([pad(r.path) for r in runs], 1), np.stack([pad(r.loss) for r in runs], 1),
+                         np.stack([pad(r.grad_norm) for r in runs], 1), np.array([bool(r.diverged) for r in runs]),
+                         np.array([-1 if r.diverged_at is None else r.diverged_at for r in runs]), steps)
 
 
 def _check_sliders(sliders):
@@ -223,17 +237,32 @@ def explorer(surface, optimizers, sliders=None, **kwargs):
     Args:
         surface: a :class:`~optimlib.Surface` (2-D: paths over contours; 1-D: iterates on the curve).
         optimizers: ``{name: factory}``; a factory's parameter names are slider names (``lambda
-            learning_rate, momentum: ol.sgd(learning_rate, momentum=momentum)``) and it must accept arrays
-            of shape ``(K, 1)`` for them (the optimlib optimizers do); a value may also be an optimizer.
-            Names pick the look (colour, dashes, marker) from :func:`optimizer_style`.
-        sliders: ``{name: values}``, the grid of each slider (e.g. :func:`log_grid` for a learning rate).
-            Every slider must be used by some factory. Labels come from :data:`SLIDER_LABELS` (plain text
-            with Unicode symbols: no LaTeX, which a slider label cannot render); ``labels={name: text}`` overrides.
+            learning_rate, momentum: ol.sgd(learning_rate, momentum=momentum)``). For the website it is called
+            once with arrays of shape ``(K, 1)`` (the optimlib optimizers accept them and the grid runs as one
+            batch); a factory that only takes scalars is called once per setting instead. A value may also be
+            a ready optimizer (``ol.newton(s.hess)``), which no slider changes. Names pick the look (colour,
+            dashes, marker) from :func:`optimizer_style`.
+        sliders: ``{name: values}``, the grid of each slider (e.g. :func:`log_grid` for a learning rate); the
+            website holds every setting of the product grid, so keep grids moderate (about 10 x 6). Every slider
+            must be used by some factory.
         x0: the start point (default ``surface.start``); steps: the number of updates (default 200).
-        initial: ``{slider: value}``, the starting positions (default: the middle of each grid).
-        animate: add a step slider and a play/pause button (optimizers racing).
-        title: a heading drawn in the figure; alt: the figure's text alternative (a default is written).
+        initial: ``{slider: value}``, the starting positions, each a value of its grid (default: the middle).
+        labels: ``{slider: text}``, overriding :data:`SLIDER_LABELS`. Labels are plain text with Unicode
+            symbols (``"momentum μ"``): no LaTeX, which a slider label cannot render.
+        animate: add a step slider and a play/pause button (optimizers racing); works with no other slider.
+        title: a heading drawn in the figure. alt: the figure's text alternative (a default is written from
+            the names and sliders; give a better one that says what the reader should see).
         bound: a coordinate beyond which a run counts as diverged (default 100 times the domain's scale).
+
+    A run that diverges is drawn up to its last valid point, marked with a cross and noted "<name> diverged at
+    step k", in the figure and in the status sentence; nothing raises and no warning is printed.
+
+    Example (one slider; the second optimizer ignores it)::
+
+        bowl = ol.quadratic(condition_number=10.0)
+        ol.explorer(bowl, {"GD": lambda learning_rate: ol.sgd(learning_rate), "Newton": ol.newton(bowl.hess)},
+                    sliders={"learning_rate": [0.02, 0.1, 0.18, 0.2, 0.22]}, initial={"learning_rate": 0.1},
+                    steps=100, title="GD on a quadratic", alt="...")
 
     Returns:
         With ``OPTIMLIB_STATIC=1`` in the environment, a :class:`~optimlib.web.WebExplorer` (HTML, no widget);
@@ -249,11 +278,23 @@ def explorer(surface, optimizers, sliders=None, **kwargs):
 def curve_explorer(draw, sliders, **kwargs):
     """An explorer of any curves computed from the slider values: live in Jupyter, kernel-free on the website.
 
-    ``draw(**values)`` returns, for one setting of the sliders it names, the curves to show: a dict
-    ``{label: (x, y)}`` for one panel, or a list of such dicts, one per panel. A curve may also be a
-    :class:`~optimlib.Trajectory` (its loss against the step, with its divergence). A curve whose ``y`` turns
-    non-finite is cut there and flagged as diverged. See :func:`optimlib.web.web_curve_explorer` for the keyword
-    arguments (``panels``, ``static``, ``initial``, ``title``, ``alt``).
+    For what is not a path on a 2-D surface: a fitted line, loss curves against epochs, a batch-size sweep.
+
+    Args:
+        draw: ``draw(**values)`` returns, for one setting of the sliders (its parameters, all of them), the
+            curves to show: a dict ``{label: (x, y)}`` for one panel, or a list of such dicts, one per panel.
+            A curve may also be ``(x, y, diverged_at)``, or a :class:`~optimlib.Trajectory` (its loss against
+            the step, with its divergence). A curve whose values turn non-finite is cut there and flagged.
+            On the website ``draw`` is called once per setting of the product grid; if it draws random numbers,
+            seed them inside (``rng = np.random.default_rng(0)``) so that a setting always gives the same curves.
+        sliders: ``{name: values}``, as for :func:`explorer`.
+        panels: one dict per panel with optional ``xlabel``, ``ylabel``, ``xscale``/``yscale`` (``"linear"``
+            or ``"log"``) and fixed ``xlim``/``ylim`` (default: the range of the curves over the whole grid,
+            leaving out curves that blow up).
+        static: one dict per panel, ``{label: (x, y)}`` drawn as grey points at every setting (the data).
+        initial, labels, title, alt: as for :func:`explorer`.
+
+    Curves take the look of their label from :func:`optimizer_style` (label them "GD", "Adam", ...).
     """
     if os.environ.get("OPTIMLIB_STATIC", "") not in ("", "0"):
         from .web import web_curve_explorer

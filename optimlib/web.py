@@ -178,16 +178,20 @@ def _contour_png(surface, w, h):
 
 
 def _legend(names, y):
-    out, x = [], 60
+    """One entry per name (line, dashes, marker, name), in rows that fit the width; returns (svg, rows)."""
+    out, x, rows = [], 60, 1
     for name in names:
+        width = 48 + 8.5 * len(name) + 20
+        if x + width > W and x > 60:
+            x, y, rows = 60, y + 20, rows + 1
         s = _style(name)
         rot = f" rotate({s['mr']})" if s["mr"] else ""
         out.append(f'<line x1="{x}" x2="{x + 34}" y1="{y}" y2="{y}" stroke="{s["c"]}" stroke-width="2.4" '
                    f'stroke-dasharray="{s["da"]}"/><path d="{s["m"]}" transform="translate({x + 17},{y}){rot}" '
                    f'fill="{s["c"]}" stroke="#fff" stroke-width="0.8"/>'
                    f'<text x="{x + 40}" y="{y + 4}">{html.escape(name)}</text>')
-        x += 48 + 8 * len(name) + 20
-    return "".join(out)
+        x += width
+    return "".join(out), rows
 
 
 # --------------------------------------------------------------------------- explorers on a surface
@@ -288,7 +292,8 @@ def _static_marks(spec, p0, minima):
 
 
 def _html(uid, spec_sliders, labels, initial, panels, series, frames, static, names, title, alt, steps):
-    height = TOP + PH + LEG
+    legend, rows = _legend(names, TOP + PH + LEG - 12)
+    height = TOP + PH + LEG + 20 * (rows - 1)
     data = {"uid": uid, "series": series, "steps": steps, "head": [panels[0].x, 22],
             "note": [panels[0].x + 8, TOP + 18], "frames": None if frames is None else frames.tolist(),
             "sl": [{"l": labels[k], "v": [_fmt(v) for v in vals]} for k, vals in spec_sliders.items()]}
@@ -306,11 +311,11 @@ def _html(uid, spec_sliders, labels, initial, panels, series, frames, static, na
                         f'<output for="{uid}-step">{frames[-1]}</output></div>')
     heading = f'<text x="{W - 20}" y="22" text-anchor="end" font-weight="bold">{html.escape(title)}</text>' \
         if title else ""
-    svg = (f'<svg viewBox="0 0 {W} {height}" xmlns="http://www.w3.org/2000/svg" role="img" font-size="13" '
+    svg = (f'<svg viewBox="0 0 {W} {height}" xmlns="http://www.w3.org/2000/svg" role="img" font-size="15" '
            f'font-family="system-ui,sans-serif"><title>{html.escape(alt)}</title><defs></defs>'
            f'{static.replace("@UID@", uid)}'
            + "".join(_axes_svg(uid, i, p) for i, p in enumerate(panels))
-           + heading + _legend(names, TOP + PH + LEG - 12) + '<g class="ol-dyn"></g></svg>')
+           + heading + legend + '<g class="ol-dyn"></g></svg>')
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     return (f'<div class="ol-explorer" id="{uid}" role="figure" aria-label="{html.escape(alt)}">'
             f'<style>{_CSS}</style><div class="ol-controls">{"".join(controls)}</div>'

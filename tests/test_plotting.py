@@ -164,3 +164,12 @@ def test_book_style_is_applied_only_on_purpose():
     with ol.book_style():
         assert matplotlib.rcParams["axes.spines.top"] is False
     assert dict(matplotlib.rcParams) == before
+
+
+def test_exit_point_is_where_the_path_crosses_the_border():
+    from optimlib.plotting import exit_point
+
+    path = np.array([[0.0, 0.0], [0.5, 0.5], [3.0, 1.0], [50.0, -80.0]])
+    e = exit_point(path, (-1, -1), (1, 1))
+    assert_allclose(e, [1.0, 0.6])  # on the segment (0.5, 0.5) -> (3, 1), at x = 1
+    assert_allclose(exit_point(path[:2], (-1, -1), (1, 1)), [0.5, 0.5])  # still inside: its last point

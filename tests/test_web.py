@@ -187,3 +187,14 @@ def test_curve_explorer_holds_every_setting():
     assert len(page.find("circle")) == 5
     with pytest.raises(ValueError, match="not parameters of draw"):
         ol.web_curve_explorer(draw, {"learning_rate": [0.1, 0.5], "batch_size": [1, 2], "momentum": [0.1, 0.2]})
+
+
+def test_factories_that_take_only_scalars_run_one_setting_at_a_time(rosen):
+    def scalar_only(learning_rate):
+        return ol.sgd(float(learning_rate))  # float() of a (K, 1) array raises TypeError: no batch
+
+    page = _Page(ol.web_explorer(rosen, {"GD": scalar_only}, {"learning_rate": LR}, steps=40).html)
+    batched = _Page(ol.web_explorer(rosen, {"GD": lambda learning_rate: ol.sgd(learning_rate)},
+                                    {"learning_rate": LR}, steps=40).html)
+    assert _series(page, "GD", 0)["pts"] == _series(batched, "GD", 0)["pts"]
+    assert _series(page, "GD", 1)["dv"] == _series(batched, "GD", 1)["dv"]

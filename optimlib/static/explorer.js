@@ -70,7 +70,7 @@
         }
       });
       notes.forEach(function (nt, i) {
-        svg.push('<text class="ol-note" x="' + D.note[0] + '" y="' + (D.note[1] + 17 * i) + '" fill="' + nt[1] +
+        svg.push('<text class="ol-note" x="' + D.note[0] + '" y="' + (D.note[1] + 19 * i) + '" fill="' + nt[1] +
                  '" stroke="#fff" stroke-width="4" paint-order="stroke">' + esc(nt[0]) + "</text>");
       });
       svg.push('<text class="ol-values" x="' + D.head[0] + '" y="' + D.head[1] + '">' + esc(vals.join(" · ")) +
