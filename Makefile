@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
 BUILD_FLAGS := -W -n --keep-going $(if $(FORCE),--all --force,)
 PORT ?= 8000
+# Notebooks run BLAS on one thread: the chapters time matrix products, and threads on a shared 2-core machine make
+# those timings erratic.
+ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: chromium book test test-lib test-notebooks test-site check-notebooks strip serve lab bench clean pins setup
 
@@ -24,7 +27,7 @@ setup: $(VENV)/.installed _assets/vendor/.versions
 ## Execute every notebook (cached; a change to optimlib re-executes all) and build the HTML site into _build/html.
 ## FORCE=1 re-executes and rewrites everything.
 book: setup
-	OPTIMLIB_STATIC=1 $(PY) tools/build_book.py $(BUILD_FLAGS)
+	OPTIMLIB_STATIC=1 $(ONE_THREAD) $(PY) tools/build_book.py $(BUILD_FLAGS)
 
 ## Every test, in the order CI runs them: notebooks clean, library, notebooks, site build, browser.
 test: setup
@@ -37,7 +40,7 @@ test-lib:
 	$(PYTEST) -q tests optimlib --ignore=tests/site
 
 test-notebooks:
-	$(PYTEST) -q --nbval-lax --nbval-current-env -p no:doctest book
+	$(ONE_THREAD) $(PYTEST) -q --nbval-lax --nbval-current-env -p no:doctest book
 
 test-site: chromium
 	$(PYTEST) -q tests/site

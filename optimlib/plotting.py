@@ -1,4 +1,5 @@
-"""The book's figures. Every function takes ``ax=None`` (a new figure when ``None``) and returns the axes.
+"""The book's figures of optimizer runs. Every function takes ``ax=None`` (a new figure when ``None``) and returns
+the axes.
 
 Ranges come from the surface record (``surface.domain``); each optimizer keeps its look from
 :func:`optimizer_style`. A diverged run is drawn up to its last finite point, marked with a cross and
@@ -12,21 +13,12 @@ noted "<name> diverged at step k"; the axes stay on the surface's domain.
 import numpy as np
 
 from .style import OKABE_ITO, book_rc, book_style, optimizer_style, register_style, use_book_style  # noqa: F401
+from .surface_plots import (_fstar, _grid, _new_axes, _symbol, contour_levels,  # noqa: F401
+                            plot_contour, plot_hessian_directions, plot_taylor)
 
 __all__ = ["plot_contour", "plot_paths", "plot_loss", "plot_distance", "plot_surface3d",
            "plot_hessian_directions", "plot_taylor", "small_multiples", "plot_race_frames",
            "OKABE_ITO", "optimizer_style", "register_style", "book_rc", "book_style", "use_book_style"]
-
-_GREY = "#8c8c8c"
-
-
-def _new_axes(ax, projection=None, figsize=None):
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    fig = plt.figure(figsize=figsize)
-    return fig.add_subplot(projection=projection)
 
 
 def _trace(run):
@@ -39,46 +31,6 @@ def _trace(run):
         return path, loss, k
     a = np.asarray(run, float)
     return (a, None, None) if a.ndim == 2 else (None, a, None)
-
-
-def _grid(surface, resolution=160):
-    (x0, x1), (y0, y1) = surface.domain
-    X, Y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    with np.errstate(all="ignore"):
-        Z = np.asarray(surface.f(np.stack([X, Y], axis=-1)), float)
-    return X, Y, np.broadcast_to(Z, X.shape)
-
-
-def contour_levels(Z, n=14):
-    """Levels at quantiles of the values: even coverage of any surface, steep or flat, bounded or not."""
-    finite = Z[np.isfinite(Z)]
-    return np.unique(np.quantile(finite, np.linspace(0.0, 1.0, n) ** 1.5))
-
-
-def plot_contour(surface, ax=None, *, levels=14, filled=True, resolution=160, marks=True):
-    """Contours of a 2-D surface over its domain, with its minima (stars) and saddle points (crosses)."""
-    ax = _new_axes(ax)
-    X, Y, Z = _grid(surface, resolution)
-    lv = contour_levels(Z, levels) if np.ndim(levels) == 0 else np.asarray(levels)
-    if filled:
-        ax.contourf(X, Y, Z, levels=lv, cmap="Greys", vmax=lv[-1] + 2.5 * (lv[-1] - lv[0]), extend="both")
-    ax.contour(X, Y, Z, levels=lv, colors=_GREY, linewidths=0.6)
-    if marks:
-        for pts, mk, lab in ((surface.minima, "*", "minimum"), (surface.saddles, "x", "saddle point")):
-            pts = np.asarray(pts, float).reshape(-1, 2)
-            if len(pts):
-                ax.plot(pts[:, 0], pts[:, 1], mk, color="#444444", ms=10, label=lab, zorder=4)
-    (xa, xb), (ya, yb) = surface.domain
-    ax.set(xlim=(xa, xb), ylim=(ya, yb), xlabel=_symbol(surface, 0), ylabel=_symbol(surface, 1))
-    return ax
-
-
-def _symbol(surface, i):
-    syms = getattr(surface, "symbols", None)
-    try:
-        return f"${syms[i]}$"
-    except (TypeError, IndexError):
-        return ("$x$", "$y$")[i]
 
 
 def _note(ax, text, color):
@@ -170,12 +122,6 @@ def plot_loss(runs, ax=None, *, surface=None):
     return _curves(runs, ax, values, "$f(x_t) - f^*$" if fstar is not None else "loss $f(x_t)$")
 
 
-def _fstar(surface):
-    if surface is None or np.asarray(surface.minima).size == 0:
-        return None
-    return float(np.min(surface.f(np.asarray(surface.minima, float))))
-
-
 def plot_distance(runs, surface, ax=None):
     """Distance to the nearest minimum of ``surface``, :math:`\\min_i \\|x_t - x^*_i\\|`, on a log scale."""
     minima = np.asarray(surface.minima, float)
@@ -207,48 +153,6 @@ def plot_surface3d(surface, ax=None, *, runs=None, resolution=60, zclip=None):
         ax.plot(p[:, 0], p[:, 1], np.minimum(surface.f(p), top), color=st["color"], lw=2, label=name)
     ax.set(xlim=surface.domain[0], ylim=surface.domain[1], xlabel=_symbol(surface, 0), ylabel=_symbol(surface, 1),
            zlabel="$f$")
-    return ax
-
-
-def plot_hessian_directions(surface, point, ax=None, *, scale=None):
-    """Contours with the Hessian's eigenvectors at ``point``, each arrow labelled with its eigenvalue."""
-    ax = plot_contour(surface, ax, marks=False)
-    p = np.asarray(point, float)
-    lam, vecs = np.linalg.eigh(np.asarray(surface.hess(p), float))
-    (xa, xb), (ya, yb) = surface.domain
-    L = 0.18 * min(xb - xa, yb - ya) if scale is None else scale
-    for i, (lv, color) in enumerate(zip(lam, (OKABE_ITO["blue"], OKABE_ITO["vermillion"]))):
-        v = vecs[:, i] * L
-        ax.annotate("", xy=p + v, xytext=p, arrowprops=dict(arrowstyle="->", color=color, lw=2))
-        ax.annotate("", xy=p - v, xytext=p, arrowprops=dict(arrowstyle="-", color=color, lw=2, ls=":"))
-        ax.text(*(p + 1.12 * v), f"$\\lambda_{i + 1} = {lv:.3g}$", color=color, fontsize=10, ha="center")
-    ax.plot(*p, "o", color="black", ms=6)
-    return ax
-
-
-def plot_taylor(surface, point, ax=None, *, direction=None, radius=None):
-    """The surface along a line through ``point`` with its first- and second-order Taylor models.
-
-    Along :math:`x(s) = p + s u` (``u`` the unit ``direction``, by default minus the gradient), the tangent
-    model is :math:`f(p) + s\\, g^\\top u` and the quadratic one adds :math:`\\tfrac{s^2}{2} u^\\top H u`.
-    """
-    ax = _new_axes(ax)
-    p = np.asarray(point, float)
-    g = np.asarray(surface.grad(p), float)
-    u = -g if direction is None else np.asarray(direction, float)
-    if not np.any(u):
-        raise ValueError("Invalid direction: zero (give a direction at a stationary point)")
-    u = u / np.linalg.norm(u)
-    r = 0.5 * min(b - a for a, b in surface.domain) if radius is None else radius
-    s = np.linspace(-r, r, 201)
-    f0, slope, curv = float(surface.f(p)), float(g @ u), float(u @ np.asarray(surface.hess(p)) @ u)
-    ax.plot(s, surface.f(p + s[:, None] * u), color="black", lw=2, label="$f(p + s u)$")
-    ax.plot(s, f0 + slope * s, color=OKABE_ITO["blue"], ls="--", label="first order (tangent)")
-    ax.plot(s, f0 + slope * s + 0.5 * curv * s**2, color=OKABE_ITO["vermillion"], ls="-.",
-            label="second order (quadratic)")
-    ax.plot(0, f0, "o", color="black")
-    ax.set(xlabel="step length $s$ along $u$", ylabel="$f$")
-    ax.legend(fontsize=8)
     return ax
 
 

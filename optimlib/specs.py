@@ -1,0 +1,238 @@
+"""What an explorer shows, computed once for both of its renderings.
+
+A :class:`Spec` validates the arguments of :func:`optimlib.explorer` and runs the optimizers, one setting at a time
+(:mod:`optimlib.live`, on each slider move) or over the sliders' whole product grid as one batch
+(:mod:`optimlib.web`, precomputed); a :class:`CurveSpec` does the same for :func:`optimlib.curve_explorer`. Both
+renderings take their runs, axis limits and words from here, so the live and the web explorer cannot disagree.
+"""
+import itertools
+
+import numpy as np
+
+from .sliders import _fmt, check_sliders, initial_index, slider_args, slider_labels
+from .surface_plots import _fstar
+from .trajectory import run
+
+
+def axis_limits(arrays, log=False):
+    """Axis limits that show the typical curves of ``arrays``; a curve far above the others (a blow-up) is left
+    out. On a log axis the limits are in decades (log10 of the data), rounded out, at most 16 decades apart."""
+    cs = []
+    for a in arrays:
+        a = np.asarray(a, float).ravel()
+        a = a[np.isfinite(a)]
+        if log:
+            a = np.log10(a[a > 0])
+        if a.size:
+            cs.append(a)
+    if not cs:
+        return (-8.0, 1.0) if log else (0.0, 1.0)
+    top, low = np.array([c.max() for c in cs]), np.array([c.min() for c in cs])
+    span = max(np.median(top) - np.median(low), 1.0 if log else 0.1 * abs(np.median(top)) + 1e-12)
+    keep = top <= np.median(top) + 2 * span
+    if not log:
+        keep &= low >= np.median(low) - 2 * span
+    hi, lo = top[keep].max(), low[keep].min()
+    if log:
+        hi = np.ceil(hi + 0.2)
+        return (float(np.floor(max(lo, hi - 16) - 0.2)), float(hi))
+    pad = 0.05 * ((hi - lo) or max(abs(hi), 1.0))
+    return (float(lo - pad), float(hi + pad))
+
+
+class _SliderSpec:
+    """What every explorer holds: slider grids (``sliders``), starting positions (``initial``) and ``labels``."""
+
+    def _place_sliders(self, initial, labels):
+        self.initial = initial_index(initial, self.sliders)
+        self.labels = slider_labels(labels, self.sliders)
+
+    def values(self, index):
+        """The slider values at the slider positions ``index`` (a dict name -> position)."""
+        return {s: float(self.sliders[s][index[s]]) for s in self.sliders}
+
+    def settings(self, values):
+        """Each slider's label and value, ``["learning rate η = 0.001", ...]``."""
+        return [f"{self.labels[s]} = {_fmt(values[s])}" for s in self.sliders]
+
+
+class Spec(_SliderSpec):
+    """The validated description of an explorer (see :func:`optimlib.explorer`) and its runs."""
+
+    def __init__(self, surface, optimizers, sliders, *, x0=None, steps=200, initial=None, bound=None,
+                 title=None, alt=None, animate=False, labels=None):
+        if not optimizers:
+            raise ValueError(f"Invalid optimizers: {optimizers!r} (give at least one name: factory)")
+        self.surface, self.title, self.animate = surface, title, bool(animate)
+        self.sliders = check_sliders(sliders)
+        if int(steps) != steps or steps < 1:
+            raise ValueError(f"Invalid steps: {steps!r} (must be a positive integer)")
+        self.steps = int(steps)
+        self.x0 = np.asarray(surface.start if x0 is None else x0, dtype=float)
+        self.dim = len(surface.domain)
+        if self.dim not in (1, 2) or self.x0.shape != (self.dim,):
+            raise ValueError(f"Invalid x0: {x0!r} (an explorer draws 1-D or 2-D surfaces: a point of shape (d,))")
+        scale = max(abs(v) for pair in surface.domain for v in pair)
+        self.bound = 100.0 * scale if bound is None else float(bound)
+        self.factories = dict(optimizers)
+        self.uses = {name: slider_args(name, factory, self.sliders) for name, factory in optimizers.items()}
+        unused = set(self.sliders) - {s for u in self.uses.values() for s in u}
+        if unused:
+            raise ValueError(f"Invalid sliders: {sorted(unused)} change no optimizer (no factory takes them)")
+        self._place_sliders(initial, labels)
+        self.fstar = _fstar(surface)  # the loss is drawn as the gap f - f* when the minima are known
+        self.alt = alt or (f"Paths of {', '.join(self.factories)} on the {surface.name} surface over {self.steps} "
+                           f"steps, with the loss per step on a log scale; sliders set "
+                           f"{' and '.join(self.labels.values()) or 'the step'}.")
+        self._grids = {}
+
+    def optimizer(self, name, values):
+        """The optimizer ``name`` at the slider ``values`` (floats, or ``(K, 1)`` arrays for a grid)."""
+        factory = self.factories[name]
+        return factory(**{s: values[s] for s in self.uses[name]}) if callable(factory) else factory
+
+    def run_one(self, name, values):
+        """One optimizer at one setting: a single Trajectory."""
+        with np.errstate(all="ignore"):
+            return run(self.optimizer(name, values), self.surface, self.x0, self.steps, bound=self.bound)
+
+    def run_grid(self, name):
+        """One optimizer at every setting of the sliders it uses (product grid, the first slider slowest).
+
+        Returns ``(trajectory, shape)``: a batched Trajectory over ``K = prod(shape)`` rows, computed once.
+        """
+        if name not in self._grids:
+            used = self.uses[name]
+            shape = tuple(len(self.sliders[s]) for s in used)
+            mesh = np.meshgrid(*[self.sliders[s] for s in used], indexing="ij")
+            K = int(np.prod(shape))
+            try:
+                opt = self.optimizer(name, {s: m.reshape(-1, 1) for s, m in zip(used, mesh)})
+                with np.errstate(all="ignore"):
+                    traj = run(opt, self.surface, np.tile(self.x0, (K, 1)), self.steps, bound=self.bound)
+            except (TypeError, ValueError):  # a factory that takes only scalars: one run per setting
+                traj = _stack([self.run_one(name, {s: float(m.flat[k]) for s, m in zip(used, mesh)})
+                               for k in range(K)], self.steps)
+            self._grids[name] = (traj, shape)
+        return self._grids[name]
+
+    def gap(self, loss):
+        """The loss as drawn: :math:`f - f^*` when the minima are known, else :math:`f`."""
+        return loss - self.fstar if self.fstar is not None else loss
+
+    def result(self, gap):
+        """Where a run ends, in words (``"f − f* = 0.0012"``), from its last ``gap``."""
+        return f"f − f* = {gap:.2g}" if self.fstar is not None else f"f = {gap:.3g}"
+
+    def loss_limits(self):
+        """The loss panel's y limits (decades if f* is known) over every setting of the grid."""
+        arrays, first = [], None
+        for name in self.factories:
+            tr, _ = self.run_grid(name)
+            gap = self.gap(tr.loss)
+            first = gap[0, :1]
+            arrays += [gap[:, r] for r in range(gap.shape[1]) if not tr.diverged[r]]
+        return axis_limits(arrays + [first], log=self.fstar is not None)
+
+    def curve(self):
+        """A 1-D surface sampled over its domain: ``(x, f(x))``, 400 points."""
+        xs = np.linspace(*self.surface.domain[0], 400)
+        with np.errstate(all="ignore"):
+            return xs, np.asarray(self.surface.f(xs[:, None]), float)
+
+    def status(self, values, results):
+        """The state in words: slider values, then each result ``{name: (words, diverged_at or None)}``."""
+        parts = [f"{name} diverged at step {k}" if k is not None else f"{name} reaches {words}"
+                 for name, (words, k) in results.items()]
+        head, tail = ", ".join(self.settings(values)), f"After {self.steps} steps: " + "; ".join(parts) + "."
+        return f"{head}. {tail}" if head else tail
+
+
+def _stack(runs, steps):
+    """Single runs as one batched Trajectory: each row frozen at its last valid iterate, as ``run`` does."""
+    def pad(a):
+        return np.concatenate([a, np.repeat(a[-1:], steps + 1 - len(a), axis=0)])
+
+    return type(runs[0])(np.stack([pad(r.path) for r in runs], 1), np.stack([pad(r.loss) for r in runs], 1),
+                         np.stack([pad(r.grad_norm) for r in runs], 1), np.array([bool(r.diverged) for r in runs]),
+                         np.array([-1 if r.diverged_at is None else r.diverged_at for r in runs]), steps)
+
+
+_PANEL_KEYS = {"xlabel", "ylabel", "xscale", "yscale", "xlim", "ylim"}
+
+
+class CurveSpec(_SliderSpec):
+    """The validated description of a curve explorer (see :func:`optimlib.curve_explorer`) and its curves."""
+
+    def __init__(self, draw, sliders, *, panels=None, static=None, initial=None, title=None, alt=None,
+                 labels=None):
+        if not callable(draw):
+            raise ValueError(f"Invalid draw: {draw!r} (must be a function of the slider values)")
+        self.draw, self.title, self.animate, self.steps = draw, title, False, None
+        self.sliders = check_sliders(sliders)
+        if not self.sliders:
+            raise ValueError(f"Invalid sliders: {sliders!r} (give at least one slider)")
+        self.uses = slider_args("draw", draw, self.sliders)
+        unused = set(self.sliders) - set(self.uses)
+        if unused:
+            raise ValueError(f"Invalid sliders: {sorted(unused)} are not parameters of draw")
+        self._place_sliders(initial, labels)
+        first = self.curves(self.values(self.initial))
+        self.panels = [dict(p) for p in (panels or [{} for _ in first])]
+        if len(self.panels) != len(first):
+            raise ValueError(f"Invalid panels: {len(self.panels)} given, draw returns {len(first)}")
+        for p in self.panels:
+            if set(p) - _PANEL_KEYS or any(p.get(k, "linear") not in ("linear", "log") for k in ("xscale", "yscale")):
+                raise ValueError(f"Invalid panels: {p!r} (keys {sorted(_PANEL_KEYS)}; scales 'linear' or 'log')")
+        self.static = [{k: _as_curve(v)[:2] for k, v in d.items()} for d in (static or [{}] * len(first))]
+        self.alt = alt or ("Curves computed by optimlib for each setting of "
+                           + " and ".join(self.labels.values()) + ".")
+
+    def curves(self, values):
+        """``draw`` at one setting, as a list of panels ``{label: (x, y, diverged_at or None, word)}``."""
+        with np.errstate(all="ignore"):
+            out = self.draw(**{s: values[s] for s in self.uses})
+        panels = [out] if isinstance(out, dict) else list(out)
+        return [{k: _as_curve(v) for k, v in d.items()} for d in panels]
+
+    def grid(self):
+        """``draw`` at every setting of the product grid (the first slider slowest), computed once."""
+        if not hasattr(self, "_grid"):
+            positions = itertools.product(*[range(len(v)) for v in self.sliders.values()])
+            self._grid = [self.curves(self.values(dict(zip(self.sliders, idx)))) for idx in positions]
+        return self._grid
+
+    def limits(self, i):
+        """``(xlim, ylim)`` of panel ``i`` (log axes in decades): given, or from the curves over the whole grid."""
+        p, out = self.panels[i], []
+        for axis, key, scale in ((0, "xlim", "xscale"), (1, "ylim", "yscale")):
+            log = p.get(scale) == "log"
+            if key in p:
+                out.append(tuple(np.log10(p[key])) if log else tuple(p[key]))
+                continue
+            curves = [c for g in self.grid() for c in g[i].values()]
+            data = [c[axis] for c in curves if c[2] is None] or [c[axis] for c in curves]
+            out.append(axis_limits(data + [c[axis] for c in self.static[i].values()], log))
+        return out
+
+    def status(self, values, notes):
+        """The state in words: slider values, then each divergence note (each once)."""
+        return ", ".join(self.settings(values)) + ". " + ("; ".join(dict.fromkeys(notes)) + "." if notes else "")
+
+
+def _as_curve(v):
+    """(x, y, diverged_at, word) from a Trajectory or an (x, y) pair, cut at the first non-finite value."""
+    if hasattr(v, "loss"):
+        y = np.asarray(v.loss, float)
+        y = y if y.ndim == 1 else y.reshape(len(y), -1)[:, 0]
+        return np.arange(len(y), dtype=float), y, (int(v.diverged_at) if bool(np.any(v.diverged)) else None), \
+            "step"
+    k = v[2] if len(v) == 3 else None
+    x, y = (np.asarray(a, float).ravel() for a in v[:2])
+    if x.shape != y.shape:
+        raise ValueError(f"Invalid curve: x of shape {x.shape} and y of shape {y.shape} (must match)")
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    if bad.any():
+        i = int(np.argmax(bad))
+        return x[:i], y[:i], (f"{x[i]:g}" if np.isfinite(x[i]) else str(i)), "x ="
+    return x, y, k, ("step" if k is not None else "")
