@@ -30,7 +30,7 @@ def timed(command, **kwargs):
 
 
 def build_times(output):
-    env = dict(os.environ, OPTIMLIB_STATIC="1")
+    env = dict(os.environ, OPTIMLIB_STATIC="1", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     command = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going",
                "--path-output", str(output)]
     cold = timed(command, env=env)
