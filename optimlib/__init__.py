@@ -19,7 +19,7 @@ from .mlp import *  # noqa: F401,F403
 __version__ = "0.1.0"
 
 # Modules with heavy dependencies, loaded when one of their names is first asked for.
-_LAZY_MODULES = ("symbolic", "functions", "plotting", "explorers", "web")
+_LAZY_MODULES = ("symbolic", "functions", "surface_plots", "plotting", "sliders", "live", "explorers", "web")
 
 
 def __getattr__(name):

@@ -5,8 +5,8 @@ record (``surface.domain``). The figures of optimizer runs drawn over these live
 
 >>> import optimlib as ol
 >>> ax = plot_contour(ol.rosenbrock())
->>> ax.get_xlim(), ax.get_ylim()
-((-2.0, 2.0), (-1.0, 3.0))
+>>> ax.get_xlabel(), [line.get_label() for line in ax.lines]
+('$x$', ['minimum'])
 """
 import numpy as np
 

@@ -189,3 +189,23 @@ def test_curve_explorer_live_updates_lines_and_flags_divergence():
     assert_allclose(line.get_ydata(), _fit(1.0)[1]["GD"].loss)
     ex.set(learning_rate=4.0)
     assert "GD diverged at step" in ex.status.value
+
+
+def test_live_and_web_renderings_show_the_same_runs(live):
+    # one Spec behind both: at the live setting, the web data holds the same divergence steps and the same words
+    import json
+    import re
+
+    live.set(learning_rate=2e-3, momentum=0.99, b1=0.999)
+    web = ol.web_explorer(ol.rosenbrock(), OPTIMIZERS, SLIDERS, steps=60)
+    data = json.loads(re.search(r'class="ol-data">(.*?)</script>', web.html).group(1))
+    position = {"learning_rate": 2, "momentum": 2, "b1": 2}
+    for name, tr in live.runs.items():
+        (s,) = [s for s in data["series"] if s["n"] == name and s["p"] == 0]
+        g = sum(position[u] * st for u, st in zip(live.spec.uses[name], s["st"]))
+        if tr.diverged:
+            assert s["f"][g] is None and s["dv"][g][0] == tr.diverged_at
+            assert f"{name} diverged at step {tr.diverged_at}" in live.status.value
+        else:
+            assert s["dv"][g] is None and f"{name} {s['f'][g]}" in live.status.value
+    assert any(tr.diverged for tr in live.runs.values()) and not all(tr.diverged for tr in live.runs.values())
