@@ -117,7 +117,7 @@ def _style(name, lw=2.0):
 def _axes_svg(uid, i, p):
     out = [f'<clipPath id="{uid}-c{i}"><rect x="{p.x}" y="{p.y}" width="{p.w}" height="{p.h}"/></clipPath>',
            f'<rect x="{p.x}" y="{p.y}" width="{p.w}" height="{p.h}" fill="none" stroke="#333" stroke-width="1"/>']
-    for v, lab in _ticks(*p.xlim, False):
+    for v, lab in _ticks(*p.xlim, p.xlog):
         X = p.x + (v - p.xlim[0]) / (p.xlim[1] - p.xlim[0]) * p.w
         out.append(f'<line x1="{X:.1f}" x2="{X:.1f}" y1="{p.y + p.h}" y2="{p.y + p.h + 5}" stroke="#333"/>'
                    f'<text x="{X:.1f}" y="{p.y + p.h + 18}" text-anchor="middle">{lab}</text>')

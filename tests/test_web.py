@@ -1,5 +1,6 @@
 """Web explorers: self-contained HTML with labelled sliders, a live status, and the data of every grid setting."""
 import html.parser
+import re
 import json
 import warnings
 
@@ -198,3 +199,16 @@ def test_factories_that_take_only_scalars_run_one_setting_at_a_time(rosen):
                                     {"learning_rate": LR}, steps=40).html)
     assert _series(page, "GD", 0)["pts"] == _series(batched, "GD", 0)["pts"]
     assert _series(page, "GD", 1)["dv"] == _series(batched, "GD", 1)["dv"]
+
+
+def test_log_axes_are_labelled_in_powers_of_ten():
+    steps = np.arange(1.0, 1001.0)
+
+    def draw(learning_rate):
+        return {"loss": (steps, 1.0 / (1.0 + learning_rate * steps))}
+
+    ex = ol.web_curve_explorer(draw, {"learning_rate": [0.1, 1.0]},
+                               panels=[{"xlabel": "step", "ylabel": "loss", "xscale": "log", "yscale": "log"}])
+    ticks = re.findall(r'text-anchor="(middle|end)">(10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)</text>', ex.html)
+    assert ("middle", "10⁰") in ticks and ("middle", "10³") in ticks  # x axis: 1 .. 1000 in decades
+    assert ("end", "10⁻³") in ticks  # y axis: 1 .. 1e-3
