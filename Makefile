@@ -40,7 +40,7 @@ test-lib:
 	$(PYTEST) -q tests optimlib --ignore=tests/site
 
 test-notebooks:
-	$(ONE_THREAD) $(PYTEST) -q --nbval-lax --nbval-current-env -p no:doctest book
+	$(ONE_THREAD) $(PYTEST) -q --nbval-lax --nbval-current-env book
 
 test-site: chromium
 	$(PYTEST) -q tests/site
