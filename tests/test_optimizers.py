@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import optimlib as ol
+from loops import trajectory
 
 # A rotated quadratic with condition number 10, and Rosenbrock (1 - x)^2 + 100 (y - x^2)^2, written inline.
 _c, _s = math.cos(0.5), math.sin(0.5)
@@ -169,16 +170,6 @@ REGISTRY = {
                     dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999])),
 }
 NAMES = sorted(REGISTRY)
-
-
-def trajectory(opt, grad, x0, steps):
-    x = np.array(x0, dtype=float)
-    state, path = opt.init(x), []
-    for _ in range(steps):
-        updates, state = opt.update(grad(x), state, x)
-        x = ol.apply_updates(x, updates)
-        path.append(x)
-    return np.array(path)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -4,6 +4,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import optimlib as ol
+from loops import trajectory
 
 torch = pytest.importorskip("torch")
 
@@ -26,16 +27,6 @@ def rosen_grad(x):
     g[:-1] += -2 * (1 - x[:-1]) - 20 * x[:-1] * (x[1:] - x[:-1] ** 2)
     g[1:] += 10 * (x[1:] - x[:-1] ** 2)
     return g
-
-
-def run_ours(opt, grad, x0, steps=50):
-    x = x0.copy()
-    state, path = opt.init(x), []
-    for _ in range(steps):
-        updates, state = opt.update(grad(x), state, x)
-        x = ol.apply_updates(x, updates)
-        path.append(x)
-    return np.array(path)
 
 
 def run_torch(cls, kwargs, grad, x0, steps=50, scheduler=None):
@@ -91,7 +82,7 @@ IDS = [f"{cls.__name__}({', '.join(f'{k}={v}' for k, v in kw.items())})" for _, 
 def test_step_for_step_equal_to_torch(opt, cls, kwargs, grad):
     # on the nonconvex valley, round-off grows once sign-like methods chatter near the minimum: 25 steps
     x0, steps = (X0, 50) if grad is quad_grad else (X0_ROSEN, 25)
-    ours = run_ours(opt, grad, x0, steps)
+    ours = trajectory(opt, grad, x0, steps)
     theirs = run_torch(cls, {"foreach": False, **kwargs}, grad, x0, steps)
     assert np.all(np.isfinite(ours))
     assert_allclose(ours, theirs, rtol=1e-11, atol=1e-13)
@@ -130,6 +121,6 @@ SCHEDULES = [
     (lambda lr: ol.adamw(lr, weight_decay=0.5), O.AdamW, dict(weight_decay=0.5)),
 ], ids=["SGD", "Adam", "AdamW"])
 def test_schedules_equal_torch_lr_schedulers(schedule, scheduler, make, cls, kwargs):
-    ours = run_ours(make(schedule), quad_grad, X0, 40)
+    ours = trajectory(make(schedule), quad_grad, X0, 40)
     theirs = run_torch(cls, dict(lr=0.05, foreach=False, **kwargs), quad_grad, X0, 40, scheduler)
     assert_allclose(ours, theirs, rtol=1e-11, atol=1e-13)

@@ -1,0 +1,15 @@
+"""The one optimizer loop the tests share: apply an optimizer to a gradient function, keep every iterate."""
+import numpy as np
+
+import optimlib as ol
+
+
+def trajectory(opt, grad, x0, steps):
+    """Iterates x_1 .. x_steps of `opt` from x0 under `grad`, written with the bare protocol (no ol.run)."""
+    x = np.array(x0, dtype=float)
+    state, path = opt.init(x), []
+    for _ in range(steps):
+        updates, state = opt.update(grad(x), state, x)
+        x = ol.apply_updates(x, updates)
+        path.append(x)
+    return np.array(path)
