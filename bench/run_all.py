@@ -62,9 +62,10 @@ def page_weights(site, pages):
         for page_path in pages:
             context = browser.new_context()
             page = context.new_page()
-            bodies = []
-            page.on("response", lambda r: bodies.append((r.url, r.body())) if r.ok and r.status != 204 else None)
+            responses = []
+            page.on("response", lambda r: responses.append(r) if r.ok and r.status != 204 else None)
             page.goto(base + page_path, wait_until="networkidle")
+            bodies = [(r.url, r.body()) for r in responses]  # read before the page closes
             weights[page_path] = (sum(len(b) for _, b in bodies), sum(transfer_size(u, b) for u, b in bodies))
             context.close()
         browser.close()
