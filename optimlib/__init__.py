@@ -11,7 +11,10 @@ from .schedules import *  # noqa: F401,F403
 from .momentum import *  # noqa: F401,F403
 from .adaptive import *  # noqa: F401,F403
 from .adam_family import *  # noqa: F401,F403
+from .weight_decay import *  # noqa: F401,F403
 from .second_order import *  # noqa: F401,F403
+from .newton_variants import *  # noqa: F401,F403
+from .cost import *  # noqa: F401,F403
 from .trajectory import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .mlp import *  # noqa: F401,F403

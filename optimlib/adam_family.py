@@ -1,14 +1,17 @@
-"""Adam and its family: bias correction, AMSGrad, L2 regularization versus decoupled weight decay (AdamW)."""
+"""Adam and AMSGrad: moment estimates, bias correction, and a second moment that never decreases.
+
+Weight decay, as L2 regularization (:func:`~optimlib.adam_l2`) or decoupled (:func:`~optimlib.adamw`), is in
+:mod:`optimlib.weight_decay`.
+"""
 import math
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import (GradientTransformation, EmptyState, apply_updates, chain, check_broadcast,  # noqa: F401
-                   check_hyperparameter, check_shapes, scale_by_learning_rate, tree_map)
+from .base import (GradientTransformation, chain, check_broadcast, check_hyperparameter, check_shapes,
+                   scale_by_learning_rate, tree_map)
 
-__all__ = ["AdamState", "AMSGradState", "scale_by_adam", "scale_by_amsgrad", "add_decayed_weights", "add_l2",
-           "adam", "adamw", "adam_l2", "amsgrad"]
+__all__ = ["AdamState", "AMSGradState", "scale_by_adam", "scale_by_amsgrad", "adam", "amsgrad"]
 
 
 class AdamState(NamedTuple):
@@ -29,13 +32,33 @@ class AMSGradState(NamedTuple):
 
 
 def _average(b, c):
-    """The leaf update ``(avg, g) -> b avg + c g`` with ``c = 1 - b``, evaluated as torch's ``lerp`` does."""
+    """The leaf update ``(avg, g) -> b avg + c g`` with ``c = 1 - b``, evaluated as torch's ``lerp`` does:
+    ``avg + c (g - avg)`` if ``c < 0.5``, else ``g - (g - avg)(1 - c)``; one new array, updated in place."""
     if np.ndim(b):
         return lambda avg, g: b * avg + c * g
-    if c < 0.5:
-        return lambda avg, g: avg + c * (g - avg)
-    d = 1 - c
-    return lambda avg, g: g - (g - avg) * d
+
+    def lerp(avg, g):
+        out = np.asarray(g - avg)  # a 0-d array, not a NumPy scalar, for 0-d params: updated in place below
+        if c < 0.5:
+            out *= c
+            out += avg
+        else:
+            out *= 1 - c
+            np.subtract(g, out, out=out)
+        return out
+
+    return lerp
+
+
+def _square_average(b, c):
+    """The leaf update ``(avg, g) -> b avg + ((c g) g)``, as torch's ``mul_(b).addcmul_(g, g, value=c)``."""
+    def update(avg, g):
+        out = np.asarray(c * g)
+        out *= g
+        out += b * avg
+        return out
+
+    return update
 
 
 def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
@@ -44,14 +67,14 @@ def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
     eps = check_hyperparameter("eps", eps)
     c1, c2 = 1 - b1, 1 - b2
     sqrt = math.sqrt if np.ndim(b2) == 0 else np.sqrt  # a Python float keeps float32 params float32
-    average_m = _average(b1, c1)
+    average_m, average_v = _average(b1, c1), _square_average(b2, c2)
 
     def direction(m, v, s1, s2):  # (m / s1) / (sqrt(v) / s2 + eps), allocation-conscious
-        denom = np.sqrt(v)
+        denom = np.asarray(np.sqrt(v))
         if bias_correction:
             denom /= s2
         denom += eps
-        out = m / denom
+        out = np.divide(m, denom, out=denom if denom.dtype == m.dtype else None)
         if bias_correction:
             out /= s1
         return out
@@ -66,7 +89,7 @@ def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
         check_shapes(grads, state.m)
         t = state.count + 1
         m = tree_map(average_m, state.m, grads)
-        v = tree_map(lambda v, g: b2 * v + c2 * g * g, state.v, grads)   # ((1 - b2) g) g, as torch's addcmul
+        v = tree_map(average_v, state.v, grads)
         s1, s2 = 1 - b1 ** t, sqrt(1 - b2 ** t)
         if amsgrad:
             v_max = tree_map(np.maximum, state.v_max, v)
@@ -87,30 +110,6 @@ def scale_by_amsgrad(b1=0.9, b2=0.999, eps=1e-8):
     r"""AMSGrad's direction as torch computes it: :func:`scale_by_adam` with :math:`v_t` replaced by the running
     maximum :math:`\hat v_t = \max(\hat v_{t-1}, v_t)` before the bias correction."""
     return _scale_by_moments(b1, b2, eps, True, amsgrad=True)
-
-
-def add_decayed_weights(weight_decay=1e-2):
-    r"""Add :math:`\lambda\theta` to the updates (needs ``params``). Placed after the preconditioner it is
-    decoupled weight decay (AdamW); placed first it is L2 regularization (:func:`add_l2`)."""
-    wd = check_hyperparameter("weight_decay", weight_decay)
-
-    def init(params):
-        check_broadcast("weight_decay", wd, params)
-        return EmptyState()
-
-    def update(updates, state, params=None):
-        if params is None:
-            raise ValueError("Invalid params: None (weight decay needs the params: update(grads, state, params))")
-        check_shapes(updates, params)
-        return tree_map(lambda u, p: u + wd * p, updates, params), state
-
-    return GradientTransformation(init, update)
-
-
-def add_l2(weight_decay=1e-2):
-    r"""L2 regularization: add the gradient :math:`\lambda'\theta` of :math:`\tfrac{\lambda'}{2}\|\theta\|^2` to the
-    gradient. The same arithmetic as :func:`add_decayed_weights`; the name says it goes first in a chain."""
-    return add_decayed_weights(weight_decay)
 
 
 def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
@@ -152,66 +151,6 @@ def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
     return chain(scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))
 
 
-def adamw(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
-    r"""AdamW: Adam with weight decay decoupled from the adaptive step.
-
-    The algorithm of :func:`adam` with :math:`\lambda` (``weight_decay``), its last line becoming
-
-    .. math::
-        \theta_t \leftarrow \theta_{t-1} - \alpha_t \bigl(\hat m_t / (\sqrt{\hat v_t} + \epsilon)
-            + \lambda \theta_{t-1}\bigr)
-
-    Args:
-        learning_rate, b1, b2, eps: as in :func:`adam`.
-        weight_decay: :math:`\lambda \ge 0`, multiplied by the current learning rate.
-
-    .. note::
-        This is ``torch.optim.AdamW(lr, betas, eps, weight_decay)`` exactly: :math:`\theta \leftarrow
-        \theta(1 - \alpha_t\lambda)`, then the Adam step. Loshchilov & Hutter write :math:`\theta_t = \theta_{t-1}
-        - \eta_t(\alpha\hat m_t/(\sqrt{\hat v_t}+\epsilon) + \lambda_{\rm paper}\theta_{t-1})` with :math:`\eta_t`
-        a schedule multiplier, so torch's (and our) ``weight_decay`` is :math:`\lambda_{\rm paper}/\alpha`. Unlike
-        :func:`adam_l2`, the decay is not divided by :math:`\sqrt{\hat v_t}`.
-
-    Reference:
-        Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
-
-    Example:
-        >>> import numpy as np
-        >>> opt, p = adamw(learning_rate=0.1, weight_decay=0.5), np.array([2.0])
-        >>> state = opt.init(p)
-        >>> for _ in range(3):                      # zero loss gradient: p_t = (1 - 0.05)^t p_0
-        ...     updates, state = opt.update(np.zeros(1), state, p)
-        ...     p = apply_updates(p, updates)
-        >>> print(p.round(6))
-        [1.71475]
-    """
-    return chain(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay), scale_by_learning_rate(learning_rate))
-
-
-def adam_l2(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
-    r"""Adam with L2 regularization: :math:`g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda'\theta_{t-1}`, then
-    :func:`adam`. ``weight_decay`` is :math:`\lambda' \ge 0`; the other arguments are as in :func:`adam`.
-
-    .. note::
-        This is ``torch.optim.Adam(lr, betas, eps, weight_decay)``, what libraries long called weight decay.
-        For SGD, L2 with :math:`\lambda'` equals decoupled decay with :math:`\lambda = \alpha\lambda'`; for Adam
-        it does not: the decay term is divided by :math:`\sqrt{\hat v_t}`, so weights with large past gradients
-        are regularized less (Loshchilov & Hutter 2019, Prop. 2). With zero loss gradient and :math:`\epsilon=0`
-        the first step is :math:`\alpha\,\mathrm{sign}(\theta_0)` whatever :math:`\lambda'`.
-
-    Reference:
-        Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
-
-    Example:
-        >>> import numpy as np
-        >>> opt, p = adam_l2(learning_rate=0.1, eps=0.0, weight_decay=1e-4), np.array([2.0, -3.0])
-        >>> updates, state = opt.update(np.zeros(2), opt.init(p), p)
-        >>> print(updates)
-        [-0.1  0.1]
-    """
-    return chain(add_l2(weight_decay), scale_by_adam(b1, b2, eps), scale_by_learning_rate(learning_rate))
-
-
 def amsgrad(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
     r"""AMSGrad: :func:`adam` with a non-decreasing second moment, :math:`\hat v_t \leftarrow
     \max(\hat v_{t-1}, v_t)/(1 - \beta_2^t)` in place of :math:`v_t/(1 - \beta_2^t)`. Arguments as in :func:`adam`.
@@ -221,7 +160,7 @@ def amsgrad(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
         correction. Reddi et al.'s Algorithm 2 has no bias correction and a decaying :math:`\alpha_t=\alpha/\sqrt t`.
 
     Reference:
-        Reddi, Kale & Kumar (2018), On the convergence of Adam and beyond, ICLR.
+        Reddi, Kale & Kumar (2018), On the convergence of Adam and beyond, ICLR, arXiv:1904.09237.
 
     Example:
         >>> import numpy as np

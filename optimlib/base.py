@@ -162,6 +162,13 @@ def check_hyperparameter(name, value, low=0.0, high=None, *, low_inclusive=True,
     return number
 
 
+def _check_scalar(name, value, low=0.0, high=None, **inclusive):
+    """:func:`check_hyperparameter` for a setting that must be one number (a data set's, a surface's)."""
+    if np.ndim(value) != 0:
+        raise ValueError(f"Invalid {name}: {value!r} (must be a single number)")
+    return check_hyperparameter(name, value, low, high, **inclusive)
+
+
 def _describe(low, high, low_inclusive, high_inclusive):
     g = "{:g}".format
     if low is not None and high is not None:
@@ -178,6 +185,9 @@ def check_learning_rate(learning_rate, name="learning_rate"):
     if callable(learning_rate):
         check_hyperparameter(f"{name} (schedule value at step 0)", learning_rate(0))
         return learning_rate
+    if isinstance(learning_rate, str):
+        raise ValueError(f"Invalid {name}: {learning_rate!r} (must be a number >= 0, an array of them, or a schedule "
+                         f"step -> rate, e.g. ol.cosine_decay(0.1, 100) or ol.get_schedule('cosine', 0.1, 100))")
     return check_hyperparameter(name, learning_rate)
 
 

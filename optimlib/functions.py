@@ -15,6 +15,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import sympy as sp
 
+from .base import _check_scalar
 from .symbolic import _symbols, lambdify_derivatives
 
 __all__ = ["Surface", "surface_from_expr", "quadratic", "rosenbrock", "beale", "himmelblau", "saddle",
@@ -78,9 +79,7 @@ def quadratic(condition_number=10.0, angle=0.0):
     The eigenvalues of the Hessian are 1 and ``condition_number`` :math:`\kappa \ge 1`; the axes are rotated
     counterclockwise by ``angle`` :math:`\theta` (radians). The minimum is the origin.
     """
-    kappa = float(condition_number)
-    if not (np.isfinite(kappa) and kappa >= 1):
-        raise ValueError(f"Invalid condition_number: {condition_number!r} (must be >= 1)")
+    kappa = _check_scalar("condition_number", condition_number, 1.0)
     x, y = sp.symbols("x y")
     theta = sp.sympify(angle)
     c, s = sp.cos(theta), sp.sin(theta)
@@ -147,9 +146,7 @@ def plateau_saddle(separation=2.5):
     :math:`s = 2.5`), so the gradient is tiny on a wide region around it: gradient descent crawls there
     (Dauphin et al. 2014). The minima sit at :math:`(0, \pm y^*)` with :math:`y^*` a hair below :math:`s`.
     """
-    s = float(separation)
-    if not (np.isfinite(s) and s > 0):
-        raise ValueError(f"Invalid separation: {separation!r} (must be > 0)")
+    s = _check_scalar("separation", separation, 0.0, low_inclusive=False)
     x, y = sp.symbols("x y")
     s_ = sp.nsimplify(s)
     expr = 1 - sp.exp(-(x**2 + (y - s_)**2)) - sp.exp(-(x**2 + (y + s_)**2))

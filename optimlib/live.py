@@ -39,7 +39,7 @@ class _Live:
             watched.append(self.step)
         for w in watched:
             w.observe(lambda change: self.update(), names="value")
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(format="png", tooltip=spec.alt)  # the figure's text alternative
         self.status = widgets.HTML()
         self.widget = widgets.VBox([widgets.HBox(controls, layout={"flex_flow": "row wrap"}), self.image,
                                     self.status])
@@ -145,7 +145,10 @@ class LiveExplorer(_Live):
                 note=ax0.text(0.02, 0.97, "", transform=ax0.transAxes, color=st["color"], va="top", fontsize=9,
                               bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1), zorder=7))
             self._animate(self.lines[name].values())
-        ax0.legend(loc="lower right", fontsize=8, framealpha=0.85)
+        handles, names = ax0.get_legend_handles_labels()  # each optimizer's entry: its line and its marker
+        handles = [(self.lines[n]["path"], self.lines[n]["end"]) if n in self.lines else h
+                   for h, n in zip(handles, names)]
+        ax0.legend(handles, names, loc="lower right", fontsize=8, framealpha=0.85)
         lim = spec.loss_limits()
         ax1.set_ylim(*(10.0 ** np.array(lim) if self.fstar is not None else lim))
         self._build_widgets(spec)

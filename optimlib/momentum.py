@@ -94,18 +94,34 @@ def sgd(learning_rate, momentum=0.0, nesterov=False):
 
 
 def heavy_ball(learning_rate, momentum=0.9, nesterov=False):
-    r"""Momentum in the velocity form: :math:`v_t = \mu v_{t-1} - \eta_t g_t`, :math:`\theta_t = \theta_{t-1} + v_t`.
+    r"""Momentum in the velocity form of Polyak's heavy ball.
 
-    The same chain as :func:`sgd` in the other order: scale by :math:`-\eta_t` first, then accumulate, so the
-    buffer holds the velocity :math:`v` (``state[1].b``). Identical to :func:`sgd` for a constant rate; under a
-    schedule each past gradient keeps the rate it was taken with.
+    .. math::
+        v_t \leftarrow \mu v_{t-1} - \eta_t g_t, \qquad \theta_t \leftarrow \theta_{t-1} + v_t
+        \qquad (\text{nesterov: } \theta_t \leftarrow \theta_{t-1} + \mu v_t - \eta_t g_t)
 
-    >>> import numpy as np
-    >>> opt, p = heavy_ball(0.1, momentum=0.9), np.array([1.0])
-    >>> s = opt.init(p)
-    >>> u, s = opt.update(p, s, p)
-    >>> print(s[1].b)
-    [-0.1]
+    The chain of :func:`sgd` in the other order: scale by :math:`-\eta_t` first, then accumulate, so the buffer
+    holds the velocity :math:`v` (``state[1].b``) and the minus sign still lives in
+    :func:`~optimlib.scale_by_learning_rate`.
+
+    Args:
+        learning_rate: :math:`\eta \ge 0`: a float, an array broadcasting against the params, or a schedule.
+        momentum: :math:`\mu \in [0, 1)`. nesterov: the look-ahead form (requires ``momentum > 0``).
+
+    .. note::
+        With a constant rate this equals :func:`sgd` and ``torch.optim.SGD`` step for step (:math:`v_t =
+        -\eta b_t`). Under a schedule each past gradient keeps the rate it was taken with, as in the velocity form
+        of Sutskever et al. (2013); ``torch.optim.SGD`` and Optax's ``sgd`` apply the current rate to the whole
+        buffer instead.
+
+    Reference:
+        Polyak (1964), USSR Comput. Math. Math. Phys. 4(5); Sutskever, Martens, Dahl & Hinton (2013), ICML.
+
+    Example:
+        >>> opt, p = heavy_ball(0.1, momentum=0.9), np.array([1.0])
+        >>> s = opt.init(p)
+        >>> u, s = opt.update(p, s, p)
+        >>> print(s[1].b)                           # the velocity v_1 = -eta g_1
+        [-0.1]
     """
     return chain(scale_by_learning_rate(learning_rate), trace(momentum, nesterov))
-

@@ -36,7 +36,8 @@ def _trace(run):
 def _note(ax, text, color):
     n = getattr(ax, "_ol_notes", 0)
     ax._ol_notes = n + 1
-    return ax.text(0.02, 0.97 - 0.07 * n, text, transform=ax.transAxes, color=color, fontsize=9, va="top",
+    text2d = getattr(ax, "text2D", ax.text)  # a 3-D axes places text on its 2-D face with text2D
+    return text2d(0.02, 0.97 - 0.07 * n, text, transform=ax.transAxes, color=color, fontsize=9, va="top",
                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5), zorder=6)
 
 
@@ -61,9 +62,9 @@ def _subsample(n, max_points):
 def _draw_path(ax, name, path, diverged_at, max_points=400):
     st = optimizer_style(name)
     idx = _subsample(len(path), max_points)
+    # one artist: the path, with the optimizer's marker on its last point (so the legend shows line and marker)
     (line,) = ax.plot(path[idx, 0], path[idx, 1], color=st["color"], ls=st["linestyle"], lw=1.6, label=name,
-                      zorder=3)
-    ax.plot(*path[-1], st["marker"], color=st["color"], ms=7, mec="white", mew=0.6, zorder=5)
+                      marker=st["marker"], markevery=[len(idx) - 1], ms=7, mec="white", mew=0.6, zorder=3)
     if diverged_at is not None:
         (xa, xb), (ya, yb) = ax.get_xlim(), ax.get_ylim()
         end = exit_point(path, [min(xa, xb), min(ya, yb)], [max(xa, xb), max(ya, yb)])
@@ -144,13 +145,16 @@ def plot_surface3d(surface, ax=None, *, runs=None, resolution=60, zclip=None):
     Zc = np.minimum(Z, top)
     ax.plot_surface(X, Y, Zc, cmap="viridis", alpha=0.75, linewidth=0, antialiased=True, rstride=1, cstride=1)
     for name, run in (runs or {}).items():
-        path, _, _ = _trace(run)
+        path, _, k = _trace(run)
         st = optimizer_style(name)
+        if k is not None:
+            _note(ax, f"{name} diverged at step {k}", st["color"])
         (xa, xb), (ya, yb) = surface.domain
         inside = (path[:, 0] >= xa) & (path[:, 0] <= xb) & (path[:, 1] >= ya) & (path[:, 1] <= yb)
         n = len(path) if inside.all() else int(np.argmin(inside))  # up to where it leaves the domain
         p = path[:n]
-        ax.plot(p[:, 0], p[:, 1], np.minimum(surface.f(p), top), color=st["color"], lw=2, label=name)
+        ax.plot(p[:, 0], p[:, 1], np.minimum(surface.f(p), top), color=st["color"], ls=st["linestyle"], lw=2,
+                marker=st["marker"], markevery=[len(p) - 1] if len(p) else None, ms=6, mec="white", label=name)
     ax.set(xlim=surface.domain[0], ylim=surface.domain[1], xlabel=_symbol(surface, 0), ylabel=_symbol(surface, 1),
            zlabel="$f$")
     return ax
@@ -158,14 +162,14 @@ def plot_surface3d(surface, ax=None, *, runs=None, resolution=60, zclip=None):
 
 def small_multiples(surface, panels, *, ncols=3, axes=None, panel_size=2.6, max_points=300):
     """One panel per setting: ``panels`` maps a title to ``{name: Trajectory}``; returns the array of axes."""
-    n = len(panels)
+    n, fig = len(panels), None
     if axes is None:
         import matplotlib.pyplot as plt
 
         ncols = min(ncols, n)
         nrows = -(-n // ncols)
-        _, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, panel_size * nrows),
-                               squeeze=False, sharex=True, sharey=True, layout="constrained")
+        fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, panel_size * nrows + 0.4),
+                                 squeeze=False, sharex=True, sharey=True, layout="constrained")
     axes = np.asarray(axes).ravel()
     for ax, (title, runs) in zip(axes, panels.items()):
         plot_contour(surface, ax, levels=10)
@@ -175,7 +179,15 @@ def small_multiples(surface, panels, *, ncols=3, axes=None, panel_size=2.6, max_
         ax.set_title(title, fontsize=10)
     for ax in axes[n:]:
         ax.set_visible(False)
-    axes[0].legend(loc="lower right", fontsize=7, framealpha=0.85)
+    if fig is None:  # the caller's axes: the legend goes in the first panel
+        axes[0].legend(loc="lower right", fontsize=7, framealpha=0.85)
+    else:  # our figure: one legend under the panels, where it hides no path
+        entries = {}
+        for ax in axes[:n]:
+            entries.update(zip(*ax.get_legend_handles_labels()[::-1]))
+        if entries:
+            fig.legend(list(entries.values()), list(entries), loc="outside lower center",
+                       ncols=min(len(entries), 7), fontsize=8, frameon=False)
     return axes
 
 

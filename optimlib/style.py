@@ -20,7 +20,9 @@ OKABE_ITO = {
 }
 _C = OKABE_ITO
 
-# name -> (colour, dash pattern in units of the line width (None = solid), matplotlib marker)
+# name -> (colour, dash pattern in units of the line width (None = solid), matplotlib marker). The Adam variants
+# share Adam's colour and differ by dashes and marker; the Newton family, often drawn together, differ in colour
+# too. No two looks are the same.
 _STYLES = {
     "GD": (_C["black"], None, "o"),
     "Momentum": (_C["orange"], (4, 2), "s"),
@@ -33,17 +35,33 @@ _STYLES = {
     "AMSGrad": (_C["vermillion"], (1, 1.5), "h"),
     "Adam (L2)": (_C["vermillion"], (6, 2, 1, 2), "p"),
     "Newton": (_C["reddish purple"], None, "d"),
-    "Damped Newton": (_C["reddish purple"], (4, 2), "d"),
-    "Saddle-free Newton": (_C["reddish purple"], (1, 1.5), "d"),
-    "Levenberg-Marquardt": (_C["reddish purple"], (8, 2), "d"),
+    "Damped Newton": (_C["blue"], (4, 2), ">"),
+    "Saddle-free Newton": (_C["bluish green"], (6, 2, 1, 2), "<"),
+    "Levenberg-Marquardt": (_C["sky blue"], (8, 2), "H"),
+    "Gauss-Newton": (_C["orange"], (1, 1.5), "8"),
 }
 _ALIASES = {"SGD": "GD", "Gradient descent": "GD", "Heavy ball": "Momentum", "NAG": "Nesterov",
-            "RMSprop": "RMSProp", "Adam+L2": "Adam (L2)"}
-_CYCLE = [(c, d, m) for c, d, m in zip(
-    [_C["blue"], _C["orange"], _C["bluish green"], _C["vermillion"], _C["reddish purple"], _C["sky blue"],
-     _C["black"]],
-    [None, (4, 2), (1, 1.5), (6, 2, 1, 2), (8, 2), (2, 2), (6, 2, 1, 2, 1, 2)],
-    ["o", "s", "^", "D", "v", "P", "X"])]
+            "Nesterov momentum": "Nesterov", "Adam+L2": "Adam (L2)", "LM": "Levenberg-Marquardt",
+            "SFN": "Saddle-free Newton"}
+# looks for other names: each differs from every registered look (by its colour and dashes together)
+_CYCLE = [(_C["blue"], None, "o"), (_C["orange"], None, "s"), (_C["bluish green"], None, "^"),
+          (_C["vermillion"], (8, 2), "D"), (_C["reddish purple"], (4, 2), "v"), (_C["sky blue"], None, "P"),
+          (_C["black"], (4, 2), "X")]
+
+
+def _fold(name):
+    """A name as compared: case and dash kind ignored ("damped Newton", "Levenberg–Marquardt")."""
+    return str(name).casefold().replace("\u2013", "-").replace("\u2014", "-")
+
+
+def _registered(name):
+    """The registered name that ``name`` stands for (itself, an alias, or a case/dash variant), or ``None``."""
+    key = _ALIASES.get(name, name)
+    if key in _STYLES:
+        return key
+    folded = {_fold(k): k for k in _STYLES}
+    folded.update({_fold(a): k for a, k in _ALIASES.items()})
+    return folded.get(_fold(name))
 
 
 def optimizer_style(name):
@@ -52,9 +70,10 @@ def optimizer_style(name):
     Keys: ``color`` (hex), ``dashes`` (a dash pattern in line widths, ``None`` for solid), ``marker``
     (a matplotlib marker) and ``linestyle`` (for matplotlib: ``"-"`` or ``(0, dashes)``). A name not in the
     registry gets a look from a fixed cycle chosen by the name itself, so it too is the same on every page.
+    Names are matched ignoring case and the kind of dash (``"damped Newton"``, ``"Levenberg–Marquardt"``).
     """
-    key = _ALIASES.get(name, name)
-    if key in _STYLES:
+    key = _registered(name)
+    if key is not None:
         color, dashes, marker = _STYLES[key]
     else:
         color, dashes, marker = _CYCLE[zlib.crc32(str(name).encode()) % len(_CYCLE)]

@@ -85,7 +85,9 @@ def plot_hessian_directions(surface, point, ax=None, *, scale=None):
         v = vecs[:, i] * L
         ax.annotate("", xy=p + v, xytext=p, arrowprops=dict(arrowstyle="->", color=color, lw=2))
         ax.annotate("", xy=p - v, xytext=p, arrowprops=dict(arrowstyle="-", color=color, lw=2, ls=":"))
-        ax.text(*(p + 1.12 * v), f"$\\lambda_{i + 1} = {lv:.3g}$", color=color, fontsize=10, ha="center")
+        ax.text(*(p + 1.05 * v), f"$\\lambda_{i + 1} = {lv:.3g}$", color=color, fontsize=10, zorder=6,
+                ha="left" if v[0] >= 0 else "right", va="bottom" if v[1] >= 0 else "top",  # beyond the tip
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
     ax.plot(*p, "o", color="black", ms=6)
     return ax
 

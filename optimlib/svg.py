@@ -99,9 +99,12 @@ def _marker_path(marker, r=5.5):
 
     t = r * 0.36
     plus = f"M{-t},{-r}H{t}V{-t}H{r}V{t}H{t}V{r}H{-t}V{t}H{-r}V{-t}H{-t}Z"
+    a, b = r * 0.75, r * 1.3  # the thin diamond "d": narrower than it is tall
     shapes = {"o": f"M{-r},0A{r},{r} 0 1,0 {r},0A{r},{r} 0 1,0 {-r},0Z", "s": poly(4, r * 1.2, -45),
-              "^": poly(3, r * 1.2), "v": poly(3, r * 1.2, 90), "D": poly(4, r * 1.2, 0), "d": poly(4, r * 1.2, 0),
-              "P": plus, "p": poly(5, r * 1.1), "h": poly(6, r * 1.1), "*": poly(5, r * 1.5, -90, r * 0.6)}
+              "^": poly(3, r * 1.2), "v": poly(3, r * 1.2, 90), ">": poly(3, r * 1.2, 0), "<": poly(3, r * 1.2, 180),
+              "D": poly(4, r * 1.2, 0), "d": f"M0,{-b}L{a},0L0,{b}L{-a},0Z", "P": plus, "p": poly(5, r * 1.1),
+              "h": poly(6, r * 1.1), "H": poly(6, r * 1.1, 0), "8": poly(8, r * 1.05, 22.5),
+              "*": poly(5, r * 1.5, -90, r * 0.6)}
     if marker == "X":
         return plus, 45
     return shapes.get(marker, shapes["o"]), 0

@@ -20,7 +20,7 @@ from typing import NamedTuple, Optional, Union
 
 import numpy as np
 
-from .base import apply_updates
+from .base import apply_updates, check_shapes
 
 __all__ = ["Trajectory", "run"]
 
@@ -90,6 +90,7 @@ def run(optimizer, surface, x0, steps, *, grad_fn=None, bound=1e6):
     gradient = grad_fn if grad_fn is not None else (lambda z, step: grad(z))
     with np.errstate(all="ignore"):
         fx, g = np.asarray(f(x), dtype=float), np.asarray(gradient(x, 0), dtype=float)
+        check_shapes(g, x)
         gn = np.sqrt((g * g).sum(-1))
     if not (np.isfinite(fx).all() and np.isfinite(gn).all()):
         raise ValueError(f"Invalid x0: {x.tolist()} (the loss or the gradient at x0 is not finite)")
@@ -108,8 +109,10 @@ def _run_single(update, f, gradient, g, state, steps, bound, path, loss, grad_no
     for k in range(1, steps + 1):
         updates, state = update(g, state, x)
         x = apply_updates(x, updates)
-        fx, g = f(x), gradient(x, k)
-        gn = math.sqrt(g @ g) if g.ndim == 1 else math.inf
+        fx, g = f(x), np.asarray(gradient(x, k), dtype=float)
+        if g.shape != x.shape:
+            check_shapes(g, x)
+        gn = math.sqrt(g @ g)
         if not (np.abs(x).max() <= bound and math.isfinite(fx) and math.isfinite(gn)):
             return Trajectory(path[:k], loss[:k], grad_norm[:k], True, k, steps)
         path[k], loss[k], grad_norm[k] = x, fx, gn
@@ -124,6 +127,8 @@ def _run_batch(update, f, gradient, g, state, steps, bound, path, loss, grad_nor
         updates, state = update(g, state, x)
         new_x = apply_updates(x, updates)
         fx, g = np.asarray(f(new_x), dtype=float), np.asarray(gradient(new_x, k), dtype=float)
+        if g.shape != x.shape:
+            check_shapes(g, x)
         gn = np.sqrt((g * g).sum(-1))
         ok = (np.abs(new_x) <= bound).all(-1) & np.isfinite(fx) & np.isfinite(gn)
         if not ok.all():

@@ -4,12 +4,19 @@ import numpy as np
 import optimlib as ol
 
 
-def trajectory(opt, grad, x0, steps):
-    """Iterates x_1 .. x_steps of `opt` from x0 under `grad`, written with the bare protocol (no ol.run)."""
+def iterate(opt, grad, x0, steps):
+    """The iterates x_0 .. x_steps and the updates u_1 .. u_steps of `opt` from x0 under `grad`, written with the
+    bare protocol (no ol.run)."""
     x = np.array(x0, dtype=float)
-    state, path = opt.init(x), []
+    state, path, ups = opt.init(x), [x], []
     for _ in range(steps):
         updates, state = opt.update(grad(x), state, x)
         x = ol.apply_updates(x, updates)
         path.append(x)
-    return np.array(path)
+        ups.append(updates)
+    return np.array(path), np.array(ups)
+
+
+def trajectory(opt, grad, x0, steps):
+    """Iterates x_1 .. x_steps of `opt` from x0 under `grad`."""
+    return iterate(opt, grad, x0, steps)[0][1:]

@@ -120,3 +120,11 @@ def test_validation():
         ol.sparse_logistic(10, 3, rng=rng, max_frequency=1.5)
     with pytest.raises(ValueError, match="Invalid d: 0"):
         ol.sparse_logistic(10, 0, rng=rng)
+    with pytest.raises(ValueError, match=r"^Invalid condition_number: 'ten' \(must be a number"):
+        ol.linear_regression(10, 2, condition_number="ten", rng=rng)
+    with pytest.raises(ValueError, match=r"^Invalid noise: nan \(must be >= 0\)$"):
+        ol.linear_regression(10, 2, noise=np.nan, rng=rng)
+    with pytest.raises(ValueError, match=r"^Invalid max_frequency: 'half' \(must be a number"):
+        ol.sparse_logistic(10, 3, rng=rng, max_frequency="half")
+    with pytest.raises(ValueError, match=r"^Invalid weight_scale: \[1.0, 2.0\] \(must be a single number\)$"):
+        ol.sparse_logistic(10, 3, rng=rng, weight_scale=[1.0, 2.0])

@@ -6,18 +6,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import optimlib as ol
-
-
-def iterate(opt, grad, x0, steps):
-    """Return the iterates x_0 .. x_steps and the updates u_1 .. u_steps."""
-    x = np.array(x0, dtype=float)
-    state, path, ups = opt.init(x), [x], []
-    for _ in range(steps):
-        u, state = opt.update(grad(x), state, x)
-        x = ol.apply_updates(x, u)
-        path.append(x)
-        ups.append(u)
-    return np.array(path), np.array(ups)
+from loops import iterate
 
 
 def quadratic(lam):

@@ -20,6 +20,13 @@ SURFACES = {
 }
 
 
+def test_every_surface_of_the_library_is_under_test():
+    from optimlib import functions
+    factories = set(functions.__all__) - {"Surface", "surface_from_expr", "classify_stationary_point",
+                                          "stationary_points"}
+    assert factories <= set(SURFACES)
+
+
 @pytest.fixture(params=list(SURFACES), scope="module")
 def surface(request):
     return SURFACES[request.param]()
@@ -129,6 +136,10 @@ def test_validation():
         ol.quadratic(condition_number=0.5)
     with pytest.raises(ValueError, match="separation"):
         ol.plateau_saddle(separation=-1)
+    with pytest.raises(ValueError, match=r"^Invalid separation: 0.0 \(must be > 0\)$"):
+        ol.plateau_saddle(separation=0.0)
+    with pytest.raises(ValueError, match=r"^Invalid condition_number: 'high' \(must be a number"):
+        ol.quadratic(condition_number="high")
     x, y = sp.symbols("x y")
     with pytest.raises(ValueError, match="Invalid domain"):
         ol.surface_from_expr("bad", x + y, (x, y), domain=((0, 1),), start=(0, 0))

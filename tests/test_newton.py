@@ -202,3 +202,53 @@ def test_gauss_newton():
         ol.gauss_newton(J, mu=-1.0)
     with pytest.raises(ValueError, match="Invalid jacobian"):
         ol.gauss_newton(lambda x: np.ones(3)).update(np.ones(2), None, np.ones(2))
+
+
+def _exp_surface():
+    """f = exp(x) + x^2 (1-D): its Hessian overflows to inf at x = 800 while x stays finite."""
+    sp = pytest.importorskip("sympy")
+    x = sp.Symbol("x")
+    return ol.surface_from_expr("exp", sp.exp(x) + x**2, (x,), domain=((-1, 1),), start=(0.5,))
+
+
+def test_a_row_with_a_non_finite_hessian_does_not_spoil_the_others():
+    s = _exp_surface()
+    X = np.array([[0.5], [800.0], [-0.3]])
+    with np.errstate(over="ignore"):
+        g = s.grad(X)
+    for make in (lambda: ol.newton(s.hess), lambda: ol.saddle_free_newton(s.hess),
+                 lambda: ol.levenberg_marquardt(s.hess, mu=0.1), lambda: ol.damped_newton(s.f, s.hess)):
+        opt = make()
+        with np.errstate(over="ignore", invalid="ignore"):
+            batch, batch_state = opt.update(g, opt.init(X), X)
+        assert np.isnan(batch[1]).all()
+        for row in (0, 2):
+            single, single_state = make().update(g[row], make().init(X[row]), X[row])
+            assert_allclose(batch[row], single, rtol=1e-15)
+            if isinstance(single_state, ol.DampedNewtonState):
+                assert batch_state.fallback[row] == single_state.fallback
+                assert batch_state.step_size[row] == single_state.step_size
+
+
+def himmelblau_jacobian(p):
+    """Himmelblau's f = |r|^2 with r = (x^2 + y - 11, x + y^2 - 7): J of sqrt(2) r, so that J^T J is GN's matrix."""
+    x, y = p[..., 0], p[..., 1]
+    return np.sqrt(2) * np.stack([np.stack([2 * x, np.ones_like(x)], -1), np.stack([np.ones_like(y), 2 * y], -1)], -2)
+
+
+@pytest.mark.parametrize("make, grid", [
+    (lambda h, f, v: ol.newton(h, learning_rate=v), [0.1, 0.5, 1.0]),
+    (lambda h, f, v: ol.levenberg_marquardt(h, mu=v), [0.0, 1.0, 100.0]),
+    (lambda h, f, v: ol.saddle_free_newton(h, mu=v), [0.0, 0.5, 3.0]),
+    (lambda h, f, v: ol.gauss_newton(himmelblau_jacobian, mu=v), [1e-3, 1.0, 10.0]),
+    (lambda h, f, v: ol.damped_newton(f, h, c=v), [1e-4, 0.3, 0.6]),
+    (lambda h, f, v: ol.damped_newton(f, h, shrink=v), [0.1, 0.5, 0.9]),
+], ids=["newton", "levenberg_marquardt", "saddle_free_newton", "gauss_newton", "damped_newton_c",
+        "damped_newton_shrink"])
+def test_batched_hyperparameters_equal_a_loop_over_settings(make, grid):
+    s = ol.himmelblau()
+    x0 = np.array([[0.3, -1.2], [-3.0, 2.5], [2.0, 0.5]])
+    batched = ol.run(make(s.hess, s.f, np.array(grid)[:, None]), s, x0, 15)
+    for k, value in enumerate(grid):
+        single = ol.run(make(s.hess, s.f, value), s, x0[k], 15)
+        assert_allclose(batched.path[:, k], single.path, rtol=1e-12, atol=1e-14)

@@ -1,4 +1,5 @@
 """Every optimizer, driven by one registry: convergence, state shapes, purity, naive loops, batches, validation."""
+import inspect
 import math
 from functools import partial
 from typing import Callable, NamedTuple
@@ -155,19 +156,23 @@ REGISTRY = {
     "adam_no_bias": Case(adam_no_bias, dict(learning_rate=0.3, b1=0.5), dict(learning_rate=0.03), 3000,
                          partial(naive_adam, bias_correction=False),
                          dict(learning_rate=0.05, b1=0.8, b2=0.99, eps=1e-3),
-                         dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999])),
+                         dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999],
+                              eps=[0.0, 1e-8, 0.1])),
     "adamw": Case(ol.adamw, dict(learning_rate=0.3, b1=0.5, weight_decay=1e-4),
                   dict(learning_rate=0.03, weight_decay=1e-4), 3000, naive_adam,
                   dict(learning_rate=0.05, b1=0.8, b2=0.99, eps=1e-3, weight_decay=0.3),
-                  dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], weight_decay=[0.0, 0.1, 1.0])),
+                  dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999],
+                       eps=[0.0, 1e-8, 0.1], weight_decay=[0.0, 0.1, 1.0])),
     "adam_l2": Case(ol.adam_l2, dict(learning_rate=0.3, b1=0.5, weight_decay=1e-4),
                     dict(learning_rate=0.03, weight_decay=1e-4), 3000,
                     lambda grad, x0, steps, weight_decay, **kw: naive_adam(grad, x0, steps, l2=weight_decay, **kw),
                     dict(learning_rate=0.05, b1=0.8, b2=0.99, eps=1e-3, weight_decay=0.3),
-                    dict(learning_rate=[0.01, 0.1, 0.3], b2=[0.9, 0.99, 0.999], weight_decay=[0.0, 0.1, 1.0])),
+                    dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999],
+                         eps=[0.0, 1e-8, 0.1], weight_decay=[0.0, 0.1, 1.0])),
     "amsgrad": Case(ol.amsgrad, dict(learning_rate=0.3, b1=0.5), dict(learning_rate=0.1), 3000,
                     partial(naive_adam, amsgrad=True), dict(learning_rate=0.05, b1=0.8, b2=0.99, eps=1e-3),
-                    dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999])),
+                    dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999],
+                         eps=[0.0, 1e-8, 0.1])),
 }
 NAMES = sorted(REGISTRY)
 
@@ -198,6 +203,8 @@ def test_equals_a_naive_loop_in_paper_form(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_batched_hyperparameters_equal_a_loop_over_settings(name):
     case = REGISTRY[name]
+    varied = set(inspect.signature(case.make).parameters) - {"nesterov"} - ({"momentum"} if name == "sgd" else set())
+    assert set(case.grid) == varied, f"every hyperparameter of {name} is varied in its grid"
     x0 = np.array([[0.5, -1.0], [-1.0, 2.0], [2.0, 0.3]])
     batch = {k: np.array(v, dtype=float)[:, None] for k, v in case.grid.items()}
     batched = trajectory(case.make(**batch), quad_grad, x0, 25)
@@ -238,6 +245,15 @@ def _leaves(tree):
     if isinstance(tree, tuple):
         return [x for v in tree for x in _leaves(v)]
     return [tree] if isinstance(tree, np.ndarray) else []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_zero_dimensional_params_are_arrays_like_any_other(name):
+    case = REGISTRY[name]
+    scalar = trajectory(case.make(**case.settings), lambda x: x**3 - 1.0, 0.5, 5)
+    vector = trajectory(case.make(**case.settings), lambda x: x**3 - 1.0, [0.5], 5)
+    assert scalar.shape == (5,)
+    assert_array_equal(scalar, vector[:, 0])
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -296,6 +312,20 @@ def test_grad_shape_must_match(name):
 def test_bad_hyperparameters_raise_at_construction(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+@pytest.mark.parametrize("transform", [
+    ol.trace(0.9), ol.trace(0.5, nesterov=True), ol.scale_by_adagrad(), ol.scale_by_adadelta(), ol.scale_by_rmsprop(),
+    ol.scale_by_adam(), ol.scale_by_adam(bias_correction=False), ol.scale_by_amsgrad(), ol.add_decayed_weights(0.1),
+], ids=["trace", "trace_nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adam_no_bias", "amsgrad", "decay"])
+def test_the_transforms_keep_the_gradient_sign_the_minus_is_applied_once(transform):
+    # the one minus sign is scale_by_learning_rate's: every other transform maps g > 0 (and params > 0) to a
+    # positive update, and the full optimizers therefore step against the gradient
+    params = np.array([0.5, 2.0])
+    state = transform.init(params)
+    for g in ([1.0, 3.0], [2.0, 0.5], [0.1, 0.2]):
+        updates, state = transform.update(np.array(g), state, params)
+        assert (updates > 0).all()
 
 
 def test_weight_decay_needs_params():

@@ -173,3 +173,50 @@ def test_exit_point_is_where_the_path_crosses_the_border():
     e = exit_point(path, (-1, -1), (1, 1))
     assert_allclose(e, [1.0, 0.6])  # on the segment (0.5, 0.5) -> (3, 1), at x = 1
     assert_allclose(exit_point(path[:2], (-1, -1), (1, 1)), [0.5, 0.5])  # still inside: its last point
+
+
+def test_newton_family_differs_by_colour_and_every_look_is_unique():
+    from optimlib.style import _CYCLE, _STYLES
+
+    family = ["Newton", "Damped Newton", "Saddle-free Newton", "Levenberg-Marquardt", "Gauss-Newton"]
+    assert len({ol.optimizer_style(n)["color"] for n in family}) == len(family)
+    assert len({ol.optimizer_style(n)["marker"] for n in family}) == len(family)
+    looks = [(c, d) for c, d, _ in _STYLES.values()]
+    assert len(set(_STYLES.values())) == len(_STYLES) and len(set(looks)) == len(looks)
+    assert not set(looks) & {(c, d) for c, d, _ in _CYCLE}  # a name outside the registry never looks like one in it
+    assert all(c in ol.OKABE_ITO.values() and c != ol.OKABE_ITO["yellow"] for c, _, _ in [*_STYLES.values(), *_CYCLE])
+
+
+def test_names_match_ignoring_case_and_dash_kind():
+    assert ol.optimizer_style("damped Newton") == ol.optimizer_style("Damped Newton")
+    assert ol.optimizer_style("Levenberg–Marquardt") == ol.optimizer_style("Levenberg-Marquardt")
+    assert ol.optimizer_style("sgd") == ol.optimizer_style("GD")
+
+
+def test_every_marker_has_its_own_shape_on_the_web():
+    from optimlib.style import _CYCLE, _STYLES
+    from optimlib.svg import _marker_path
+
+    markers = {m for _, _, m in [*_STYLES.values(), *_CYCLE]}
+    shapes = {_marker_path(m) for m in markers}
+    assert len(shapes) == len(markers)  # none falls back to another's shape
+
+
+def test_legend_shows_each_optimizer_with_its_marker(rosen, runs):
+    ax = ol.plot_paths(rosen, runs)
+    for handle, name in zip(*ax.get_legend_handles_labels()):
+        if name in runs:
+            assert handle.get_marker() == ol.optimizer_style(name)["marker"]
+    axes = ol.plot_race_frames(rosen, runs, steps=(5, 30))
+    (legend,) = axes[0].figure.legends  # one legend under the panels, none over the paths
+    assert [t.get_text() for t in legend.get_texts()] == ["minimum", *runs] and axes[0].get_legend() is None
+
+
+def test_surface3d_flags_a_diverged_run_and_keeps_each_look(rosen, runs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = ol.plot_surface3d(rosen, runs=runs)
+    assert [t.get_text() for t in ax.texts] == [f"Nesterov diverged at step {runs['Nesterov'].diverged_at}"]
+    for line in ax.lines:
+        st = ol.optimizer_style(line.get_label())
+        assert line.get_marker() == st["marker"] and line.get_linestyle() == ("-" if st["dashes"] is None else "--")

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 import optimlib as ol
+from loops import trajectory
 from test_optimizers import NAMES, REGISTRY
 
 SETTINGS = settings(max_examples=40, deadline=None)
@@ -90,17 +91,9 @@ def test_batched_equals_looped_for_random_grids(name):
         x0 = np.linspace(-1.0, 2.0, 2 * K).reshape(K, 2)
         grad = lambda x: np.stack([x[..., 0] ** 3 - x[..., 1], 3.0 * x[..., 1] + 0.5], axis=-1)
         batch = {k: np.array([[s[k]] for s in settings_list]) for k in settings_list[0]}
-        opt = make(**batch)
-        x, state = x0, opt.init(x0)
-        for _ in range(steps):
-            u, state = opt.update(grad(x), state, x)
-            x = ol.apply_updates(x, u)
+        x = trajectory(make(**batch), grad, x0, steps)[-1]
         for k, s in enumerate(settings_list):
-            single = make(**s)
-            y, st_ = x0[k], single.init(x0[k])
-            for _ in range(steps):
-                u, st_ = single.update(grad(y), st_, y)
-                y = ol.apply_updates(y, u)
+            y = trajectory(make(**s), grad, x0[k], steps)[-1]
             assert_allclose(x[k], y, rtol=1e-12, atol=1e-14)
 
     check()

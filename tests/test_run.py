@@ -149,3 +149,18 @@ def test_validation():
         ol.run(opt, 42, s.start, 5)
     with pytest.raises(ValueError, match="Invalid grads: shape"):
         ol.run(opt, s, s.start, 5, grad_fn=lambda x, step: np.zeros(3))
+
+
+@pytest.mark.parametrize("x0", [np.array([1.0, 2.0]), np.ones((3, 2))], ids=["single", "batch"])
+def test_a_gradient_of_the_wrong_shape_raises_at_any_step(x0):
+    q = (lambda x: (x**2).sum(-1), None)
+    for bad_from in (0, 3):
+        grad_fn = lambda x, step: 2 * x if step < bad_from else (2 * x)[..., None]
+        with pytest.raises(ValueError, match=r"Invalid grads: shape \(.*, 1\) does not match params shape"):
+            ol.run(ol.sgd(0.1), q, x0, 10, grad_fn=grad_fn)
+
+
+def test_a_gradient_given_as_a_list_is_accepted():
+    q = (lambda x: (x**2).sum(-1), None)
+    t = ol.run(ol.sgd(0.1), q, np.array([1.0, 2.0]), 5, grad_fn=lambda x, step: [2 * x[0], 2 * x[1]])
+    assert_allclose(t.path[-1], 0.8**5 * np.array([1.0, 2.0]))

@@ -61,7 +61,7 @@ def test_schedule_is_accepted_wherever_a_learning_rate_is():
     schedule = ol.step_decay(0.1, step_size=1, gamma=0.5)
     for opt in (ol.sgd(schedule), ol.sgd(schedule, momentum=0.5), ol.adagrad(schedule), ol.adadelta(schedule),
                 ol.rmsprop(schedule), ol.adam(schedule), ol.adamw(schedule), ol.amsgrad(schedule),
-                ol.adam_l2(schedule)):
+                ol.adam_l2(schedule), ol.heavy_ball(schedule)):
         params = np.array([1.0, -1.0])
         state = opt.init(params)
         for _ in range(3):
@@ -91,7 +91,9 @@ def test_schedule_is_accepted_wherever_a_learning_rate_is():
     (lambda: ol.warmup(lambda t: -0.1, warmup_steps=2), r"Invalid schedule"),
     (lambda: ol.get_schedule("triangular", 0.1), r"Invalid schedule: 'triangular' \(must be one of constant"),
     (lambda: ol.get_schedule("cosine", 0.1), r"Invalid arguments for schedule 'cosine'"),
-    (lambda: ol.sgd("cosine"), r"Invalid learning_rate: 'cosine'"),
+    (lambda: ol.sgd("cosine"), r"Invalid learning_rate: 'cosine' \(must be a number >= 0, an array of them, or a "
+                                r"schedule step -> rate, e.g. ol.cosine_decay"),
+    (lambda: ol.adam(learning_rate=[0.1, "x"]), r"Invalid learning_rate: \[0.1, 'x'\]"),
     (lambda: ol.adam(lambda t: -1e-3), r"Invalid learning_rate \(schedule value at step 0\): -0.001"),
 ])
 def test_bad_schedule_arguments_raise_value_error(make, message):

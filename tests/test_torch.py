@@ -74,11 +74,33 @@ CASES = [
     (ol.amsgrad(0.05, b1=0.8, b2=0.99, eps=1e-3), O.Adam, dict(lr=0.05, betas=(0.8, 0.99), eps=1e-3, amsgrad=True)),
     (ol.amsgrad(), O.Adam, dict(amsgrad=True)),
 ]
+CASES += [
+    (ol.sgd(0.02), O.SGD, dict(lr=0.02)),
+    (ol.adam_l2(0.01, b1=0.0, b2=0.5, eps=1e-6, weight_decay=1.5), O.Adam,
+     dict(lr=0.01, betas=(0.0, 0.5), eps=1e-6, weight_decay=1.5)),
+    (ol.amsgrad(0.01, b1=0.5, b2=0.9, eps=1e-6), O.Adam, dict(lr=0.01, betas=(0.5, 0.9), eps=1e-6, amsgrad=True)),
+]
 IDS = [f"{cls.__name__}({', '.join(f'{k}={v}' for k, v in kw.items())})" for _, cls, kw in CASES]
+
+# torch's weight_decay in SGD, Adagrad, Adadelta and RMSprop is L2 regularization: add_l2 first in the chain.
+# heavy_ball (the velocity form) equals SGD for a constant rate.
+CHAINED = {
+    "heavy_ball": (ol.heavy_ball(0.03, momentum=0.9), O.SGD, dict(lr=0.03, momentum=0.9)),
+    "heavy_ball_nesterov": (ol.heavy_ball(0.02, momentum=0.6, nesterov=True), O.SGD,
+                            dict(lr=0.02, momentum=0.6, nesterov=True)),
+    "sgd_l2": (ol.chain(ol.add_l2(0.1), ol.sgd(0.01, momentum=0.9, nesterov=True)), O.SGD,
+               dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=0.1)),
+    "adagrad_l2": (ol.chain(ol.add_l2(0.3), ol.adagrad(0.1, initial_accumulator_value=0.2)), O.Adagrad,
+                   dict(lr=0.1, initial_accumulator_value=0.2, weight_decay=0.3)),
+    "adadelta_l2": (ol.chain(ol.add_l2(0.05), ol.adadelta(2.0, rho=0.8)), O.Adadelta,
+                    dict(lr=2.0, rho=0.8, weight_decay=0.05)),
+    "rmsprop_l2": (ol.chain(ol.add_l2(0.2), ol.rmsprop(0.01, decay=0.8)), O.RMSprop,
+                   dict(lr=0.01, alpha=0.8, weight_decay=0.2)),
+}
 
 
 @pytest.mark.parametrize("grad", [quad_grad, rosen_grad], ids=["quadratic", "rosenbrock"])
-@pytest.mark.parametrize("opt, cls, kwargs", CASES, ids=IDS)
+@pytest.mark.parametrize("opt, cls, kwargs", CASES + list(CHAINED.values()), ids=IDS + list(CHAINED))
 def test_step_for_step_equal_to_torch(opt, cls, kwargs, grad):
     # on the nonconvex valley, round-off grows once sign-like methods chatter near the minimum: 25 steps
     x0, steps = (X0, 50) if grad is quad_grad else (X0_ROSEN, 25)

@@ -212,3 +212,99 @@ def test_log_axes_are_labelled_in_powers_of_ten():
     ticks = re.findall(r'text-anchor="(middle|end)">(10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)</text>', ex.html)
     assert ("middle", "10⁰") in ticks and ("middle", "10³") in ticks  # x axis: 1 .. 1000 in decades
     assert ("end", "10⁻³") in ticks  # y axis: 1 .. 1e-3
+
+
+# --------------------------------------------------------------------------- in the browser
+
+CHROMIUM = "/usr/bin/chromium"
+_WAIT_PAST = """(el, v) => new Promise(ok => {
+  const t = setInterval(() => { if (+el.value > v) { clearInterval(t); ok(); } }, 10);
+  setTimeout(() => { clearInterval(t); ok(); }, 3000); })"""  # until a slider is past v (at most 3 s)
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory, rosen):
+    """Two explorers on one page, served on loopback and opened in headless Chromium (outside requests fail)."""
+    import functools
+    import http.server
+    import os
+    import threading
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no browser at {CHROMIUM}")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    folder = tmp_path_factory.mktemp("explorers")
+    two = ol.web_explorer(rosen, OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=40)
+    race = ol.web_explorer(rosen, {"GD": ol.sgd(1e-3), "Momentum": ol.sgd(1e-3, momentum=0.9)}, {}, steps=200,
+                           animate=True)
+    (folder / "index.html").write_text(f"<!doctype html><meta charset='utf-8'><body>{two.html}{race.html}</body>")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    outside = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1:")
+                   else (outside.append(r.request.url), r.abort()))
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html", wait_until="load")
+        yield page, outside
+        browser.close()
+    server.shutdown()
+    server.server_close()
+
+
+def test_keyboard_moves_each_slider_and_the_figure_and_text_follow(browser_page):
+    page, outside = browser_page
+    root = page.locator(".ol-explorer").first
+    figure, status = root.locator(".ol-dyn"), root.locator(".ol-status")
+    page.locator("body").focus()
+    for i, grid in enumerate((LR, MOM)):
+        page.keyboard.press("Tab")  # the sliders come first in the tab order, in their order
+        slider = root.locator("input.ol-slider").nth(i)
+        assert slider.evaluate("el => el === document.activeElement")
+        before = (slider.input_value(), figure.inner_html(), status.text_content())
+        page.keyboard.press("ArrowRight")
+        after = (slider.input_value(), figure.inner_html(), status.text_content())
+        assert int(after[0]) == int(before[0]) + 1
+        assert after[1] != before[1] and after[2] != before[2]  # the figure and the aria-live sentence changed
+        assert slider.get_attribute("aria-valuetext") == f"{grid[int(after[0])]:g}"
+    assert outside == []
+
+
+def test_play_animates_the_race_and_pause_stops_it(browser_page):
+    page, outside = browser_page
+    root = page.locator(".ol-explorer").nth(1)
+    play, step, figure = root.locator("button.ol-play"), root.locator("input.ol-step"), root.locator(".ol-dyn")
+    play.click()  # from the last frame, Play starts over at step 0
+    step.evaluate(_WAIT_PAST, 0)
+    first = (int(step.input_value()), figure.inner_html())
+    step.evaluate(_WAIT_PAST, first[0] + 2)
+    second = (int(step.input_value()), figure.inner_html())
+    assert play.text_content() == "Pause" and play.get_attribute("aria-pressed") == "true"
+    assert 0 < first[0] < second[0] < int(step.get_attribute("max")) and first[1] != second[1]
+    play.click()
+    stopped = step.input_value()
+    page.wait_for_timeout(200)
+    assert step.input_value() == stopped and play.text_content() == "Play"
+    frames = json.loads(root.locator("script.ol-data").text_content())["frames"]
+    assert root.locator(".ol-status").text_content().startswith(f"step {frames[int(stopped)]} of 200.")
+    assert outside == []
+
+
+def test_the_web_sentence_is_the_live_explorers_sentence(browser_page, rosen):
+    # at learning rate 2e-3 and momentum 0.99, momentum diverges between GD and Adam, which do not
+    pytest.importorskip("ipywidgets")
+    from optimlib.specs import Spec
+
+    page, _ = browser_page
+    root = page.locator(".ol-explorer").first
+    for i, position in enumerate((LR.index(2e-3), MOM.index(0.99))):
+        root.locator("input.ol-slider").nth(i).evaluate(
+            "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", position)
+    live = ol.LiveExplorer(Spec(rosen, OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=40,
+                                initial={"learning_rate": 2e-3, "momentum": 0.99}))
+    assert [n for n, tr in live.runs.items() if tr.diverged] == ["Momentum"]
+    text = root.locator(".ol-status").text_content()
+    assert f"<p aria-live=\"polite\">{text}</p>" == live.status.value

@@ -16,6 +16,7 @@ import sys
 FAILED_NOTEBOOK = re.compile(r"^(\S+\.ipynb): WARNING: Executing notebook failed", re.M)
 CELL_SOURCE = re.compile(r"An error occurred while executing the following cell:\n-+\n(.*?)\n-+\n", re.S)
 ERROR_LINE = re.compile(r"^(\w*(?:Error|Exception|Interrupt)\b:?.*)$", re.M)
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -42,19 +43,19 @@ def failing_cells(log, source_dir):
         yield notebook, index, error
 
 
-def library_hash(source):
+def library_hash():
     """A hash of optimlib's sources: the execution cache keys on notebook code only, so a library change must clear it."""
     digest = hashlib.sha256()
-    for path in sorted((source / "optimlib").rglob("*")):
+    for path in sorted((ROOT / "optimlib").rglob("*")):
         if path.is_file() and path.suffix in {".py", ".js", ".css"}:
-            digest.update(path.relative_to(source).as_posix().encode() + path.read_bytes())
+            digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()
 
 
 def refresh_cache(source, force):
     """Drop the execution cache when forced or when optimlib changed since the cache was filled."""
     cache, stamp = source / "_build" / ".jupyter_cache", source / "_build" / ".optimlib-hash"
-    current = library_hash(source)
+    current = library_hash()
     if force or not stamp.exists() or stamp.read_text() != current:
         if cache.exists():
             print("build_book: optimlib changed (or FORCE): re-executing every notebook")

@@ -44,7 +44,7 @@
         if (so) so.textContent = now;
         vals.push("step " + now + " of " + D.steps);
       }
-      var svg = [], notes = [], fins = [], seen = {};
+      var svg = [], notes = [], said = {}, order = [], seen = {};
       D.series.forEach(function (s) {
         var g = 0;
         for (var j = 0; j < s.u.length; j++) g += pos[s.u[j]] * s.st[j];
@@ -52,6 +52,7 @@
         var hit = dv && (now === null || now >= dv[0]);
         if (D.frames && !hit) n = Math.min(n, fj + 1);
         var clip = ' clip-path="url(#' + D.uid + "-c" + s.p + ')"';
+        if (order.indexOf(s.n) < 0) order.push(s.n);
         svg.push("<polyline" + clip + ' points="' + points(a, n) + '" fill="none" stroke="' + s.c +
                  '" stroke-width="' + s.lw + '" stroke-dasharray="' + s.da + '" stroke-linejoin="round"/>');
         if (s.end && n > 0) {
@@ -63,10 +64,13 @@
           svg.push('<path d="' + CROSS + '" transform="translate(' + dv[1] + "," + dv[2] + ')" stroke="#000" ' +
                    'stroke-width="4.5"/><path d="' + CROSS + '" transform="translate(' + dv[1] + "," + dv[2] +
                    ')" stroke="' + s.c + '" stroke-width="2.5"/>');
-          if (!seen[s.n]) { seen[s.n] = 1; notes.push([s.n + " diverged at " + (s.dw || "step") + " " + dv[0], s.c]); }
-        } else if (s.f && s.f[g] && !seen["f" + s.n]) {
-          seen["f" + s.n] = 1;
-          fins.push(s.n + " " + s.f[g]);
+          if (!seen[s.n]) {
+            seen[s.n] = 1;
+            said[s.n] = s.n + " diverged at " + (s.dw || "step") + " " + dv[0];
+            notes.push([said[s.n], s.c]);
+          }
+        } else if (s.f && s.f[g] && !(s.n in said)) {
+          said[s.n] = s.n + " " + s.f[g];
         }
       });
       notes.forEach(function (nt, i) {
@@ -77,12 +81,13 @@
                "</text>");
       dyn.innerHTML = svg.join("");
       if (quiet) return;
-      var res = notes.map(function (nt) { return nt[0]; });
-      var done = !D.frames || fj === last;
-      if (done) res = res.concat(fins);
+      var done = !D.frames || fj === last;  // mid-race, only the divergences so far are stated
+      var res = order.filter(function (nm) { return nm in said && (done || seen[nm]); })
+                     .map(function (nm) { return said[nm]; });  // in legend order, as the live explorer says it
       var head = vals.length ? vals.join(", ") + ". " : "";
-      status.textContent = head + (done && D.steps ? "After " + D.steps + " steps: " : "") +
-                           (res.length ? res.join("; ") + "." : "");
+      var text = head + (done && D.steps ? "After " + D.steps + " steps: " : "") +
+                 (res.length ? res.join("; ") + "." : "");
+      if (status.textContent !== text) status.textContent = text;  // "input" then "change": announce once
     }
 
     inputs.concat(step ? [step] : []).forEach(function (inp) {

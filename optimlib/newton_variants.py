@@ -1,0 +1,131 @@
+r"""Newton's step with another curvature matrix: :math:`H + \mu I`, :math:`|H| + \mu I`, :math:`J^\top J + \mu I`.
+
+Pure Newton (:mod:`optimlib.second_order`) trusts :math:`H`; these variants change the matrix it solves with, so
+that the step is defined where :math:`H` is singular (the damping :math:`\mu`), descends where :math:`H` has
+negative curvature (:math:`|H|`), or needs only first derivatives of residuals (:math:`J^\top J`). They share
+:func:`~optimlib.newton`'s conventions: a callable matrix of ``params``, whole steps with their sign, a batch
+``(K, d)`` with ``mu`` of shape ``(K, 1)``, NaN (never an exception) where the matrix is singular.
+"""
+import numpy as np
+
+from .base import check_hyperparameter
+from .second_order import _finite_rows, _matrix, _solve, _stateless
+
+__all__ = ["levenberg_marquardt", "saddle_free_newton", "gauss_newton"]
+
+
+def _plus_mu(M, mu):
+    """``M + mu I`` for a stack of matrices and a float or per-row ``mu``."""
+    return M + np.asarray(mu)[..., None] * np.eye(M.shape[-1])
+
+
+def levenberg_marquardt(hessian, mu):
+    r"""Newton's step with the curvature raised by :math:`\mu`: :math:`x \leftarrow x - (H + \mu I)^{-1}\nabla f(x)`.
+
+    :math:`\mu \to 0` gives Newton's step; for large :math:`\mu` the step tends to :math:`-\nabla f/\mu`, gradient
+    descent with learning rate :math:`1/\mu`.
+
+    Args:
+        hessian: :math:`H`, as in :func:`~optimlib.newton`. mu: :math:`\mu \ge 0`, a float or an array ``(K, 1)``.
+
+    .. note::
+        :math:`\mu` is fixed here; the classic algorithm adapts it every step (Nocedal & Wright ch. 10.3), and
+        Marquardt scales by :math:`\mathrm{diag}(H)` where Levenberg (and this function) adds :math:`\mu I`.
+
+    Reference:
+        Levenberg (1944), Quart. Appl. Math. 2(2); Marquardt (1963), J. SIAM 11(2).
+
+    Example:
+        >>> hess = lambda x: np.diag([1.0, 4.0])
+        >>> updates, _ = levenberg_marquardt(hess, mu=1.0).update(np.ones(2), None, np.zeros(2))
+        >>> print(updates)                          # -(1 / (1 + 1), 1 / (4 + 1))
+        [-0.5 -0.2]
+    """
+    mu = check_hyperparameter("mu", mu)
+
+    def update(grads, state, params=None):
+        H = _matrix(hessian, grads, params, "levenberg_marquardt")
+        with np.errstate(all="ignore"):
+            return -_solve(_plus_mu(H, mu), grads), state
+
+    return _stateless(update, mu=mu)
+
+
+def saddle_free_newton(hessian, mu=0.0):
+    r"""Saddle-free Newton: Newton's step with every curvature made positive.
+
+    .. math:: x \leftarrow x - (|H| + \mu I)^{-1}\nabla f(x), \qquad H = Q\Lambda Q^\top,\ |H| = Q|\Lambda|Q^\top
+
+    Along a direction of negative curvature the step goes downhill instead of toward the saddle, with Newton's
+    scaling :math:`1/|\lambda_i|`. A zero eigenvalue with ``mu=0`` gives a non-finite step.
+
+    Args:
+        hessian: :math:`H`, as in :func:`~optimlib.newton`. mu: :math:`\mu \ge 0`, the damping that bounds the step where
+            :math:`|\lambda_i|` is small (a float or an array ``(K, 1)``).
+
+    .. note::
+        Dauphin et al. approximate :math:`|H|` in a Krylov subspace (Lanczos) to scale to networks; here
+        :math:`|H|` is exact, from a full eigendecomposition (:math:`O(d^3)`).
+
+    Reference:
+        Dauphin, Pascanu, Gulcehre, Cho, Ganguli & Bengio (2014), Identifying and attacking the saddle point
+        problem in high-dimensional non-convex optimization, NIPS, arXiv:1406.2572.
+
+    Example:
+        >>> hess = lambda x: np.diag([1.0, -1.0])                # (x^2 - y^2) / 2
+        >>> x = np.array([0.5, 0.1])
+        >>> updates, _ = saddle_free_newton(hess).update(x * [1.0, -1.0], None, x)
+        >>> print(x + updates)                      # x reaches 0, y doubles: away from the saddle
+        [0.  0.2]
+    """
+    mu = check_hyperparameter("mu", mu)
+
+    def update(grads, state, params=None):
+        finite, H = _finite_rows(_matrix(hessian, grads, params, "saddle_free_newton"))
+        with np.errstate(all="ignore"):
+            lam, Q = np.linalg.eigh(H)
+            coords = (np.swapaxes(Q, -1, -2) @ np.asarray(grads, dtype=float)[..., None])[..., 0]
+            step = -(Q @ (coords / (np.abs(lam) + mu))[..., None])[..., 0]
+            return np.where(finite[..., None], step, np.nan), state
+
+    return _stateless(update, mu=mu)
+
+
+def gauss_newton(jacobian, mu=0.0):
+    r"""Gauss-Newton for least squares :math:`f = \tfrac12\lVert r(x)\rVert^2`:
+
+    .. math:: x \leftarrow x - (J^\top J + \mu I)^{-1} \nabla f(x), \qquad \nabla f = J^\top r
+
+    :math:`J^\top J` is the Hessian :math:`J^\top J + \sum_i r_i \nabla^2 r_i` without its second term: always
+    positive semidefinite, exact at a zero-residual solution (fast local convergence there), and free of second
+    derivatives.
+
+    Args:
+        jacobian: :math:`J`, a callable ``(..., d) -> (..., m, d)``, the Jacobian of the residuals :math:`r`
+            (:func:`~optimlib.lambdify_jacobian`). mu: :math:`\mu \ge 0` (a float or an array ``(K, 1)``).
+
+    .. note::
+        ``mu > 0`` is Levenberg's damped least squares with a fixed :math:`\mu`; ``update`` takes the gradient
+        :math:`J^\top r` as ``grads``, like every optimizer, rather than the residuals.
+
+    Reference:
+        Nocedal & Wright (2006), *Numerical Optimization*, 2nd ed., Springer, ch. 10.3.
+
+    Example:
+        >>> jac = lambda w: np.array([[1.0, 0.0], [-20 * w[0], 10.0]])   # r = (w0 - 1, 10 (w1 - w0^2))
+        >>> w = np.zeros(2)
+        >>> for _ in range(2):
+        ...     r = np.array([w[0] - 1, 10 * (w[1] - w[0] ** 2)])
+        ...     updates, _ = gauss_newton(jac).update(jac(w).T @ r, None, w)
+        ...     w = w + updates
+        >>> print(w)                                # Rosenbrock as least squares: the minimum in two steps
+        [1. 1.]
+    """
+    mu = check_hyperparameter("mu", mu)
+
+    def update(grads, state, params=None):
+        J = _matrix(jacobian, grads, params, "gauss_newton", square=False)
+        with np.errstate(all="ignore"):
+            return -_solve(_plus_mu(np.swapaxes(J, -1, -2) @ J, mu), grads), state
+
+    return _stateless(update, mu=mu)
