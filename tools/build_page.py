@@ -28,7 +28,7 @@ def main(page, check=True):
             shutil.copy(extra, scratch / "book" / extra.name)
     (scratch / "_toc.yml").write_text(f"format: jb-book\nroot: book/{page.stem}\nchapters:\n  - file: book/refs\n")
     (scratch / "book" / "refs.md").write_text("# References\n\n```{bibliography}\n:all:\n```\n")
-    env = dict(os.environ, OPTIMLIB_STATIC="1")
+    env = dict(os.environ, OPTIMLIB_STATIC="1", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     code = subprocess.call([sys.executable, str(ROOT / "tools" / "build_book.py"), "-n", "--keep-going",
                             "--source", str(scratch)], env=env)
     if code or not check:
