@@ -60,7 +60,7 @@ serve:
 
 lab: setup
 	$(PY) -m pip install --quiet -r requirements-lab.txt
-	$(VENV)/bin/jupyter lab book/
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,) book/
 
 ## Speed figures: build times, test-suite time, page weight, library and explorer benchmarks.
 bench: setup
