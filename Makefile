@@ -30,7 +30,7 @@ book: setup
 	OPTIMLIB_STATIC=1 $(ONE_THREAD) $(PY) tools/build_book.py $(BUILD_FLAGS)
 
 ## Every test, in the order CI runs them: notebooks clean, library, notebooks, site build, browser.
-test: setup
+test: setup chromium
 	$(MAKE) --no-print-directory check-notebooks test-lib test-notebooks book test-site
 
 check-notebooks:
