@@ -225,34 +225,30 @@ _WAIT_PAST = """(el, v) => new Promise(ok => {
 @pytest.fixture(scope="module")
 def browser_page(tmp_path_factory, rosen):
     """Two explorers on one page, served on loopback and opened in headless Chromium (outside requests fail)."""
-    import functools
-    import http.server
     import os
-    import threading
+    import pathlib
+    import sys
 
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no browser at {CHROMIUM}")
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    sys.path.insert(0, str(pathlib.Path(__file__).parent / "site"))
+    from sitecheck import CHROMIUM_ARGS, serve
+
     folder = tmp_path_factory.mktemp("explorers")
     two = ol.web_explorer(rosen, OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=40)
     race = ol.web_explorer(rosen, {"GD": ol.sgd(1e-3), "Momentum": ol.sgd(1e-3, momentum=0.9)}, {}, steps=200,
                            animate=True)
     (folder / "index.html").write_text(f"<!doctype html><meta charset='utf-8'><body>{two.html}{race.html}</body>")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     outside = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with serve(folder) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1:")
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base)
                    else (outside.append(r.request.url), r.abort()))
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html", wait_until="load")
+        page.goto(base + "index.html", wait_until="load")
         yield page, outside
         browser.close()
-    server.shutdown()
-    server.server_close()
 
 
 def test_keyboard_moves_each_slider_and_the_figure_and_text_follow(browser_page):
