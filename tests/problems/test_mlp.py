@@ -1,4 +1,4 @@
-"""optimlib.mlp: backpropagation against finite differences and PyTorch; training with the optimizers."""
+"""optimlib.problems.mlp: backpropagation against finite differences and PyTorch; training with the optimizers."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
