@@ -52,6 +52,9 @@ def executed(path, outputs):
     code = [c for c in notebook.cells if c.cell_type == "code"]
     if len(outputs) != len(code) or any(o is None for o in outputs.values()):
         return None
+    from ipykernel.ipkernel import IPythonKernel
+
+    notebook.metadata["language_info"] = IPythonKernel.language_info  # as an executed notebook has (the lexer)
     for n, cell in enumerate(code):
         cell.outputs = [o for o in outputs[n] if not (o.output_type == "execute_result" and quiet(cell.source))]
         cell.execution_count = n + 1

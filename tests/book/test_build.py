@@ -77,6 +77,7 @@ def test_nbval_fills_the_build_cache_with_the_notebooks_that_passed(tmp_path):
     with pytest.raises(KeyError):  # a notebook with a failing cell is left for the build to execute
         cache.match_cache_notebook(nbformat.read(tmp_path / "broken.ipynb", as_version=4))
     _, merged = cache.merge_match_into_notebook(nbformat.read(tmp_path / "fine.ipynb", as_version=4))
+    assert merged.metadata["language_info"]["pygments_lexer"] == "ipython3"  # the page's code highlighting
     outputs = [c.outputs for c in merged.cells]
     assert outputs[0] == [] and outputs[2] == []  # an assignment, and a result hidden by its ';' as IPython does
     assert outputs[1][0]["output_type"] == "execute_result" and outputs[1][0]["data"]["text/plain"] == "2"
