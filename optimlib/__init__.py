@@ -18,6 +18,7 @@ from .cost import *  # noqa: F401,F403
 from .trajectory import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .mlp import *  # noqa: F401,F403
+from .mlp_batch import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
