@@ -23,7 +23,7 @@ rows, or ``(K, m, n_0)``, one mini-batch per row.
 """
 import numpy as np
 
-from .mlp import _ACTIVATIONS, _check_activation, _layers, init_mlp  # noqa: F401
+from .mlp import _check_activation, _layers, init_mlp  # noqa: F401
 
 __all__ = ["stack_mlp", "unstack_mlp", "mlp_batch_forward", "mlp_batch_loss_and_grad", "mlp_batch_accuracy"]
 
