@@ -21,6 +21,7 @@ from .run import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
 from .problems.data import *  # noqa: F401,F403
 from .problems.mlp import *  # noqa: F401,F403
+from .problems.mlp_batch import *  # noqa: F401,F403
 from . import base, optim, problems, schedules  # noqa: F401,E402
 
 __version__ = "0.1.0"
