@@ -35,6 +35,7 @@ _LAZY_MODULES = {
     "problems.stationary": ("classify_stationary_point", "stationary_points"),
     "viz.style": ("OKABE_ITO", "optimizer_style", "register_style", "book_rc", "book_style", "use_book_style"),
     "viz.geometry": ("exit_point", "axis_label"),
+    "viz.numbers": ("format_number",),
     "viz.surface": ("plot_contour", "plot_hessian_directions", "plot_taylor"),
     "viz.runs": ("plot_paths", "plot_loss", "plot_distance", "plot_surface3d", "small_multiples", "plot_race_frames"),
     "explorers": ("explorer", "curve_explorer"),
