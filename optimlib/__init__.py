@@ -19,11 +19,12 @@ from .trajectory import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .mlp import *  # noqa: F401,F403
 from .rates import *  # noqa: F401,F403
+from .text import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
 # Modules with heavy dependencies, loaded when one of their names is first asked for.
-_LAZY_MODULES = ("symbolic", "functions", "surface_plots", "plotting", "sliders", "live", "explorers", "web", "phase_plots")
+_LAZY_MODULES = ("symbolic", "functions", "surface_plots", "plotting", "sliders", "live", "explorers", "web", "phase_plots", "phase_web")
 
 
 def __getattr__(name):
