@@ -17,7 +17,7 @@ import json
 
 import numpy as np
 
-from .rates import REGIMES, momentum_rate, optimal_momentum, phase_diagram
+from ..optim.rates import REGIMES, momentum_rate, optimal_momentum, phase_diagram
 
 __all__ = ["phase_explorer", "PhaseExplorer"]
 
@@ -70,8 +70,8 @@ def _png(pd, kappa, nesterov):
     """The map for one kappa: the phase diagram drawn edge to edge, as a base64 PNG data URL."""
     import matplotlib
 
-    from .phase_plots import plot_phase_diagram
-    from .style import book_rc
+    from ..viz.phase import plot_phase_diagram
+    from ..viz.style import book_rc
 
     with matplotlib.rc_context({**book_rc(), "savefig.bbox": "standard"}):
         import matplotlib.pyplot as plt

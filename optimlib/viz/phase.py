@@ -6,7 +6,7 @@ theory), the divergent region in grey, the regimes' names and the best cell of t
 """
 import numpy as np
 
-from .rates import REGIMES
+from ..optim.rates import REGIMES
 from .style import OKABE_ITO
 
 __all__ = ["plot_phase_diagram"]
