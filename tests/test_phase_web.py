@@ -41,7 +41,9 @@ def test_runs_match_a_batched_run(explorer):
                                                     lambda x: np.array([1.0, k]) * x), np.ones(2), STEPS)
     rel = np.log10(np.linalg.norm(run.path, axis=-1) / np.sqrt(2))
     ys = np.array(block["cells"][0][6])
-    expected = np.round(40 + 300 * (2 - np.clip(rel[:: max(1, STEPS // 40)], -13, 3)) / 14)
+    from optimlib.explorers.phase import PH, TOP
+
+    expected = np.round(TOP + PH * (2 - np.clip(rel[:: max(1, STEPS // 40)], -13, 3)) / 14)
     np.testing.assert_array_equal(ys, expected[: len(ys)])
 
 

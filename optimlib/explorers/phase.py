@@ -21,15 +21,16 @@ from ..optim.rates import REGIMES, momentum_rate, optimal_momentum, phase_diagra
 
 __all__ = ["phase_explorer", "PhaseExplorer"]
 
-W, TOP, PH = 960, 40, 300              # viewBox width, top band, panel height
-MAP = (70, 360)                        # the map's left edge and width
-RUN = (530, 410)                       # the run panel's left edge and width
+TOP, PH = 12, 300                      # each SVG's top margin and panel height (viewBox units)
+MAP = (70, 360)                        # the map's left edge and width (its own SVG)
+RUN = (70, 390)                        # the run panel's left edge and width (its own SVG)
 Y_LOG = (-12.0, 2.0)                   # the run panel's decades
-_CSS = (".olp{margin:1em 0;font-family:system-ui,sans-serif;max-width:960px}.olp svg{width:100%;height:auto;"
-        "display:block;background:#fff}.olp .olp-map{cursor:crosshair}.olp .olp-status{font-size:.9em;"
+_CSS = (".olp{margin:1em 0;font-family:system-ui,sans-serif;max-width:960px}.olp .olp-figs{display:flex;"
+        "flex-wrap:wrap;gap:0 1em}.olp svg{flex:1 1 420px;min-width:0;max-width:100%;height:auto;display:block;"
+        "background:#fff}.olp .olp-title{font-weight:bold;margin:.4em 0 .2em}.olp .olp-map{cursor:crosshair}.olp .olp-status{font-size:.9em;"
         "min-height:2.6em;margin:.3em 0}.olp label{margin-right:.5em}.olp :focus-visible{outline:2px solid #0072b2}")
 _JS = r"""(function(){const R=document.getElementById("@UID@"),D=JSON.parse(R.querySelector("script.olp-data").textContent),
-S=R.querySelector("svg"),M=R.querySelector(".olp-hit"),I=R.querySelector("image.olp-img"),L=R.querySelector(".olp-run"),
+S=R.querySelector("svg.olp-svg-map"),M=R.querySelector(".olp-hit"),I=R.querySelector("image.olp-img"),L=R.querySelector(".olp-run"),
 F=R.querySelector(".olp-ref"),C=R.querySelector(".olp-mark"),X=R.querySelector(".olp-div"),T=R.querySelector(".olp-status"),
 Q=R.querySelector("select");let k=D.k0,pin=D.c0;const ne=D.ne,nm=D.nm;
 function px(c){const i=c%ne,j=Math.floor(c/ne);return[D.x0+(i+.5)*D.cw,D.y0+D.ph-(j+.5)*D.ch];}
@@ -189,27 +190,32 @@ def _html(data, ks, k0, steps, nesterov, title, alt):
     mu_ticks = [(TOP + PH - PH * (v - 0.005) / 0.99, f"{v:g}") for v in (0.2, 0.4, 0.6, 0.8)]
     run_ticks = [(TOP + PH * (Y_LOG[1] - e) / (Y_LOG[1] - Y_LOG[0]), "10" + str(e).translate(sup))
                  for e in range(int(Y_LOG[0]), int(Y_LOG[1]) + 1, 2)]
-    svg = [f'<svg viewBox="0 0 {W} {TOP + PH + 48}" role="img" aria-label="{html.escape(alt)}" '
-           f'font-size="12" font-family="system-ui,sans-serif">',
-           f'<text x="{W / 2}" y="22" text-anchor="middle" font-weight="bold">{html.escape(title or "")}</text>',
-           f'<clipPath id="{uid}-c"><rect x="{RUN[0]}" y="{TOP}" width="{RUN[1]}" height="{PH}"/></clipPath>',
-           f'<image class="olp-img" x="{MAP[0]}" y="{TOP}" width="{MAP[1]}" height="{PH}" '
-           f'preserveAspectRatio="none" href="{data["kappas"][k0]["png"]}"/>',
-           _axes(MAP[0], MAP[1], (0, 4.2), [(v, f"{v:g}") for v in range(5)], "η λmax", "momentum μ", mu_ticks),
-           _axes(RUN[0], RUN[1], (0, steps), [(v, f"{v:g}") for v in np.linspace(0, steps, 6).round()],
-                 "step k", "‖x_k‖ / ‖x_0‖  (log scale)", run_ticks),
-           f'<g clip-path="url(#{uid}-c)"><line class="olp-ref" x1="{RUN[0]}" y1="{TOP + PH * Y_LOG[1] / (Y_LOG[1] - Y_LOG[0]):.1f}"'
-           f' x2="{RUN[0] + RUN[1]}" y2="0" stroke="#777" stroke-dasharray="5 4"/>'
-           f'<polyline class="olp-run" fill="none" stroke="#e69f00" stroke-width="2"/></g>',
-           '<path class="olp-div" d="M-7,0H7M0,-7V7" stroke="#d55e00" stroke-width="3" style="display:none"/>',
-           f'<text x="{RUN[0] + RUN[1] - 6}" y="{TOP + PH - 8}" text-anchor="end" fill="#555">run of the marked '
-           f'setting (orange); ρᵏ of the closed form (dashed)</text>',
-           '<circle class="olp-mark" r="6" fill="none" stroke="#d55e00" stroke-width="2.5"/>',
-           f'<rect class="olp-hit olp-map" x="{MAP[0]}" y="{TOP}" width="{MAP[1]}" height="{PH}" fill="transparent" '
-           f'tabindex="0" role="application" aria-label="phase diagram: point or use the arrow keys to choose '
-           f'a setting"/></svg>']
+    h = TOP + PH + 48
+    svg_map = [f'<svg class="olp-svg-map" viewBox="0 0 {MAP[0] + MAP[1] + 20} {h}" role="img" '
+               f'aria-label="{html.escape(alt)}" font-size="12" font-family="system-ui,sans-serif">',
+               f'<image class="olp-img" x="{MAP[0]}" y="{TOP}" width="{MAP[1]}" height="{PH}" '
+               f'preserveAspectRatio="none" href="{data["kappas"][k0]["png"]}"/>',
+               _axes(MAP[0], MAP[1], (0, 4.2), [(v, f"{v:g}") for v in range(5)], "η λmax", "momentum μ",
+                     mu_ticks),
+               '<circle class="olp-mark" r="6" fill="none" stroke="#d55e00" stroke-width="2.5"/>',
+               f'<rect class="olp-hit olp-map" x="{MAP[0]}" y="{TOP}" width="{MAP[1]}" height="{PH}" '
+               f'fill="transparent" tabindex="0" role="application" aria-label="phase diagram: point or use the '
+               f'arrow keys to choose a setting"/></svg>']
+    svg_run = [f'<svg class="olp-svg-run" viewBox="0 0 {RUN[0] + RUN[1] + 20} {h}" role="img" aria-label="the '
+               f'error of the chosen run against the step" font-size="12" font-family="system-ui,sans-serif">',
+               f'<clipPath id="{uid}-c"><rect x="{RUN[0]}" y="{TOP}" width="{RUN[1]}" height="{PH}"/></clipPath>',
+               _axes(RUN[0], RUN[1], (0, steps), [(v, f"{v:g}") for v in np.linspace(0, steps, 6).round()],
+                     "step k", "‖x_k‖ / ‖x_0‖  (log scale)", run_ticks),
+               f'<g clip-path="url(#{uid}-c)"><line class="olp-ref" x1="{RUN[0]}" '
+               f'y1="{TOP + PH * Y_LOG[1] / (Y_LOG[1] - Y_LOG[0]):.1f}" x2="{RUN[0] + RUN[1]}" y2="0" stroke="#777" '
+               f'stroke-dasharray="5 4"/><polyline class="olp-run" fill="none" stroke="#e69f00" stroke-width="2"/></g>',
+               '<path class="olp-div" d="M-7,0H7M0,-7V7" stroke="#d55e00" stroke-width="3" style="display:none"/>',
+               f'<text x="{RUN[0] + RUN[1] - 6}" y="{TOP + PH - 8}" text-anchor="end" fill="#555">the run (orange); '
+               f'ρᵏ of the closed form (dashed)</text></svg>']
+    heading = f'<p class="olp-title">{html.escape(title)}</p>' if title else ""
     options = "".join(f'<option value="{i}"{" selected" if i == k0 else ""}>{k:g}</option>' for i, k in enumerate(ks))
     return (f'<div class="olp" id="{uid}"><style>{_CSS}</style><label for="{uid}-k">condition number κ</label>'
-            f'<select id="{uid}-k">{options}</select>' + "".join(svg).replace("@UID@", uid) +
+            f'<select id="{uid}-k">{options}</select>{heading}<div class="olp-figs">' + "".join(svg_map) +
+            "".join(svg_run) + '</div>' +
             f'<p class="olp-status" aria-live="polite"></p><script type="application/json" class="olp-data">'
             f'{payload}</script><script>{_JS.replace("@UID@", uid)}</script></div>')
