@@ -8,7 +8,6 @@
 ``newton``          Newton's method and damped Newton (exact Hessian)
 ``newton_variants`` Levenberg-Marquardt, saddle-free Newton, Gauss-Newton
 ``cost``            what a Newton step costs against the dimension
-``rates``           momentum and Nesterov on a quadratic: closed-form rates, the optimal pair, the phase diagram
 ==================  ==========================================================================================
 """
 import sys
@@ -20,9 +19,8 @@ from .weight_decay import *  # noqa: F401,F403
 from .newton import *  # noqa: F401,F403
 from .newton_variants import *  # noqa: F401,F403
 from .cost import *  # noqa: F401,F403
-from .rates import *  # noqa: F401,F403
 
 # ``sgd``, ``adam`` and ``newton`` name a function and the module that holds it: the attribute is the function
 # (``ol.optim.adam(...)``); the module is ``sys.modules["optimlib.optim.adam"]`` (``from optimlib.optim.adam import``).
-MODULES = ("sgd", "adaptive", "adam", "weight_decay", "newton", "newton_variants", "cost", "rates")
+MODULES = ("sgd", "adaptive", "adam", "weight_decay", "newton", "newton_variants", "cost")
 __all__ = [name for module in MODULES for name in sys.modules[f"{__name__}.{module}"].__all__]

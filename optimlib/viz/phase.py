@@ -6,7 +6,6 @@ theory), the divergent region in grey, the regimes' names and the best cell of t
 """
 import numpy as np
 
-from ..optim.rates import REGIMES
 from .style import OKABE_ITO
 
 __all__ = ["plot_phase_diagram"]
@@ -52,7 +51,7 @@ def plot_phase_diagram(pd, ax=None, levels=None, scale=None, optimum=None, label
             ax.contour(X, Y, (pd.regime == r).astype(float), levels=[0.5], colors="#f0f0f0", linewidths=0.8,
                        linestyles=":")
     if labels:
-        for r in REGIMES:
+        for r in _NAMES:
             i, j = np.nonzero(pd.regime == r)
             if len(i) < 0.01 * pd.regime.size:
                 continue

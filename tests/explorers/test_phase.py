@@ -2,9 +2,7 @@
 the condition-number menu change what is shown."""
 import json
 import os
-import pathlib
 import re
-import sys
 
 import numpy as np
 import pytest
@@ -14,9 +12,18 @@ import optimlib as ol
 KAPPAS, NE, NM, STEPS = [10.0, 100.0], 6, 5, 40
 
 
+def diagrams(steps=STEPS):
+    maps = {k: ol.phase_diagram([1.0, k], np.linspace(0.0, 4.2, 31)[1:] / k, np.linspace(0.0, 0.99, 25), steps=100,
+                                window=30) for k in KAPPAS}
+    runs = {k: ol.phase_diagram([1.0, k], np.linspace(0.3, 3.9, NE) / k, np.linspace(0.05, 0.95, NM), steps=steps,
+                                window=steps // 3) for k in KAPPAS}
+    return maps, runs
+
+
 @pytest.fixture(scope="module")
 def explorer():
-    return ol.phase_explorer(KAPPAS, n_eta=NE, n_mu=NM, steps=STEPS, title="test")
+    maps, runs = diagrams()
+    return ol.phase_explorer(maps, runs, optima={k: ol.optimal_momentum(1.0, k)[:2] for k in KAPPAS}, title="test")
 
 
 def test_data_are_the_closed_forms_and_the_runs(explorer):
@@ -29,7 +36,7 @@ def test_data_are_the_closed_forms_and_the_runs(explorer):
             exact = ol.momentum_rate(eta_l / k, mu, np.array([1.0, k])).max()
             assert abs(rho - exact) < 6e-3                     # printed to 3 decimals from rounded settings
             assert (cell[5] >= 0) <= (rho > 1)                 # a run flagged diverged is a divergent setting
-            assert ol.REGIMES[cell[4]] == ("divergent" if rho >= 1 else ol.REGIMES[cell[4]])
+            assert (data["regimes"][cell[4]] == "divergent") == (exact >= 1)
     best = data["kappas"][data["k0"]]["cells"][data["c0"]]
     assert float(best[2]) == min(float(c[2]) for c in data["kappas"][data["k0"]]["cells"])
 
@@ -48,17 +55,20 @@ def test_runs_match_a_batched_run(explorer):
 
 
 def test_bad_arguments():
-    for kwargs, name in [(dict(kappas=[0.5]), "kappas"), (dict(n_eta=1), "n_eta"), (dict(steps=5), "steps")]:
-        with pytest.raises(ValueError, match=name):
-            ol.phase_explorer(**kwargs)
+    maps, runs = diagrams()
+    with pytest.raises(ValueError, match="maps/runs"):
+        ol.phase_explorer(maps, {10.0: runs[10.0]})
+    with pytest.raises(ValueError, match=r"runs\[10.0\]"):
+        ol.phase_explorer(maps, {10.0: "a diagram", 100.0: runs[100.0]})
+    with pytest.raises(ValueError, match="optima"):
+        ol.phase_explorer(maps, runs, optima={10.0: (0.1, 0.5)})
 
 
 def test_in_the_browser(explorer, tmp_path):
     if not os.path.exists("/usr/bin/chromium"):
         pytest.skip("no browser")
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    sys.path.insert(0, str(pathlib.Path(__file__).parent / "site"))
-    from sitecheck import CHROMIUM_ARGS, serve
+    from sitecheck import CHROMIUM_ARGS, serve  # tools/, on the tests' pythonpath
 
     (tmp_path / "index.html").write_text(f"<!doctype html><meta charset='utf-8'><body>{explorer.html}</body>")
     outside, errors = [], []

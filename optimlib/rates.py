@@ -26,8 +26,8 @@ rate is the largest over its eigenvalues and the regime is that of the slowest c
 """
 import numpy as np
 
-from ..run import run
-from .sgd import sgd
+from .optim.sgd import sgd
+from .run import run
 
 __all__ = ["momentum_coefficients", "momentum_rate", "momentum_regime", "optimal_momentum", "gd_rate",
            "steps_to_tolerance", "envelope_rate", "PhaseDiagram", "phase_diagram", "REGIMES"]
