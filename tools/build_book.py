@@ -80,6 +80,9 @@ def main(argv):
         sys.stdout.write(line)
         log.append(line)
     code = process.wait()
+    if not code and source.resolve() == ROOT:  # the book itself (not a scratch page): its reader's edition
+        import reader_edition
+        reader_edition.build(ROOT)
     if code:
         sys.stdout.flush()
         for notebook, index, error in failing_cells("".join(log), source.resolve()):
