@@ -31,7 +31,8 @@ NOTEBOOK_STATE = """() => {
   if (!w || !w.content || !w.sessionContext || !w.sessionContext.session) return null;
   const kernel = w.sessionContext.session.kernel;
   const cells = w.content.widgets.filter(c => c.model.type === 'code');
-  return {kernel: kernel ? kernel.status : 'none', cells: cells.length,
+  const errors = cells.filter(c => c.model.sharedModel.outputs.some(o => o.output_type === 'error')).length;
+  return {kernel: kernel ? kernel.status : 'none', cells: cells.length, errors,
           pending: cells.filter(c => c.model.executionCount === null || c.promptNode.textContent.includes('*'))
                         .length};
 }"""
@@ -71,7 +72,7 @@ PAGE_STATE = """() => {
 JS_ERRORS_IN_OUTPUTS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
   .filter(o => /javascript error|Error displaying widget|Failed to create view/i.test(o.textContent)
                || o.querySelector('.jupyter-widgets-error-widget, .widget-error'))
-  .map(o => o.textContent.trim().slice(0, 200))"""
+  .map(o => o.textContent.replace(/\\s+/g, ' ').trim().slice(0, 200))"""
 
 
 @dataclass
@@ -186,8 +187,9 @@ def run_all(page, report, timeout_s=180):
     """JupyterLab's Run All; waits until every code cell has run and the kernel is idle."""
     start = time.monotonic()
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    _wait(page, lambda s: s and s["pending"] == 0 and s["kernel"] == "idle", timeout_s, "Run All to finish",
-          settle=1.0)
+    # Run All stops at a cell that raises: then the cells after it never run
+    _wait(page, lambda s: s and (s["pending"] == 0 or s["errors"]) and s["kernel"] == "idle", timeout_s,
+          "Run All to finish", settle=1.0)
     report.seconds["run all"] = round(time.monotonic() - start, 1)
 
 
