@@ -13,8 +13,9 @@ translates exactly the MyST set of PATTERN.md:
 - `{numref}`, `{ref}`, `{doc}` -> "Figure 3.2", the section's or page's title, linked to the website page;
 - `{glue:figure}` -> its numbered caption, placed under the cell that draws the figure;
 - `{prf:algorithm}`, `{note}`, `{warning}` -> titled block quotes (math renders as everywhere else);
-- `{exercise}` -> a numbered heading; `{solution-start}` ... `{solution-end}` -> prose inside `<details>`, code
-  cells collapsed (JupyterLab's `jupyter.source_hidden` / `outputs_hidden`);
+- `{exercise}` -> a numbered heading; `{solution-start}` ... `{solution-end}` -> a "Solution to Exercise n" heading,
+  collapsed (JupyterLab's `jp-MarkdownHeadingCollapsed`: its cells and their outputs stay hidden after Run All),
+  with the solution's prose inside `<details>` and its code cells collapsed too;
 - `(label)=` lines are dropped; cells tagged `remove-cell` (the checks) and `hide-input` stay, collapsed.
 
 Code cells are copied unchanged, without outputs. Anything else that looks like MyST is an error, and
@@ -37,7 +38,6 @@ LABEL_LINE = re.compile(r"^\s*\([\w.:-]+\)=\s*$")
 # A role, or a code span (whose content is literal): scanned left to right, so a role inside code stays code.
 TOKEN = re.compile(r"(?P<role>\{(?P<name>[a-zA-Z][\w:-]*)\}`(?P<text>[^`]+)`)|(?P<code>(?P<ticks>`+).+?(?P=ticks))", re.S)
 EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
-GLUE_CALL = r"""\bglue\(\s*["']{name}["']"""
 ADMONITIONS = {"note": "Note", "warning": "Warning"}
 COLLAPSED = "jp-MarkdownHeadingCollapsed"  # JupyterLab's cell metadata for a collapsed heading
 HEADING = re.compile(r"^(#{1,6})\s")
@@ -310,7 +310,8 @@ def convert(source, executed, page, refs):
         md(f"<details>\n<summary>Show the solution's text</summary>\n\n{text.strip()}\n\n</details>",
            reader_edition={"solution": solution})
 
-    for cell in source["cells"]:
+    def convert_cell(cell):
+        nonlocal solution
         if cell["cell_type"] == "code":
             new = nbformat.v4.new_code_cell(cell["source"])
             new.metadata = copy.deepcopy(cell.get("metadata", {}))
@@ -323,10 +324,10 @@ def convert(source, executed, page, refs):
             cells.append(new)
             for name in re.findall(r"""\bglue\(\s*["']([^"']+)["']""", "".join(cell["source"])):
                 glued_at[name] = len(cells) - 1
-            continue
+            return
         if cell["cell_type"] != "markdown":
             cells.append(nbformat.from_dict(copy.deepcopy(cell)))
-            continue
+            return
         text_parts = []
 
         def flush():
@@ -342,9 +343,7 @@ def convert(source, executed, page, refs):
             label = options.get("label") or options.get("name")
             if name == "glue:figure":
                 flush()
-                number = refs.target(options.get("name", arg))[2] if options.get("name", arg) in refs.targets \
-                    else None
-                kind = refs.targets.get(options.get("name", arg), (None, "Figure"))[1]
+                _, kind, number, _ = refs.targets.get(options.get("name", arg), (None, "Figure", None, None))
                 caption = convert_inline(body, page, glue, refs)
                 text = f"**{kind} {number}.** {caption}" if number else caption
                 cells.append(nbformat.v4.new_markdown_cell(text))
@@ -364,7 +363,7 @@ def convert(source, executed, page, refs):
                 flush()
                 solution = refs.target(arg)[2] if arg in refs.targets else arg
                 # A collapsed heading hides the whole solution, its code cells and their outputs, in JupyterLab
-                # and Notebook 7 (Run All leaves it collapsed); the reader opens it with one click.
+                # (Run All leaves it collapsed; running a cell would un-hide its own outputs); one click opens it.
                 md(f"#### Solution to Exercise {solution}", **{COLLAPSED: True})
                 text_parts.append(body)
             elif name == "solution-end":
@@ -373,6 +372,12 @@ def convert(source, executed, page, refs):
             else:
                 raise ValueError(f"unsupported directive {{{name}}}")
         flush()
+
+    for index, cell in enumerate(source["cells"]):
+        try:
+            convert_cell(cell)
+        except ValueError as error:
+            raise ValueError(f"{page} cell {index}: {error}") from None
     _place_captions(cells, captions, glued_at)
     nb = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(source.get("metadata", {})))
     nb.metadata["reader_edition"] = {"source": f"{page}.ipynb", "website": refs.url(page)}
@@ -421,7 +426,7 @@ def raw_myst(nb):
             continue
         if cell["cell_type"] != "markdown":
             continue
-        prose, fenced = _outside_code(source)
+        prose = _outside_code(source)
         for m in TOKEN.finditer(prose):
             if m.group("role"):
                 problems.append(f"cell {i}: role {m.group(0)[:60]!r}")
@@ -436,25 +441,22 @@ def raw_myst(nb):
                 problems.append(f"cell {i}: directive option {line.strip()[:60]!r}")
         if solution and not re.match(r"^<details>", source.strip()):
             problems.append(f"cell {i}: solution text outside <details>")
-        del fenced
     return problems
 
 
 def _outside_code(source):
-    """(prose, fenced): the text outside fenced code blocks and code spans, and the fenced text."""
-    prose, fenced, inside = [], [], None
+    """The text outside fenced code blocks (code spans are skipped by TOKEN)."""
+    prose, inside = [], None
     for line in source.split("\n"):
         m = FENCE.match(line)
         if inside is None and m and not DIRECTIVE.match(m.group("info").strip()):
             inside = m.group("fence")
-            fenced.append(line)
         elif inside is not None:
-            fenced.append(line)
             if line.strip() == inside[0] * len(line.strip()) and len(line.strip()) >= len(inside):
                 inside = None
         else:
             prose.append(line)
-    return "\n".join(prose), "\n".join(fenced)
+    return "\n".join(prose)
 
 
 # ---------------------------------------------------------------------------------------------------------------
