@@ -16,7 +16,7 @@ import nbformat
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "lab"))
-from labcheck import chromium, jupyterlab, open_notebook, run_all, NotebookReport, EXPLORERS  # noqa: E402
+from labcheck import EXPLORERS, LabPage, NotebookReport, chromium, jupyterlab, run_all  # noqa: E402
 
 TARGET_MS, PRESSES = 100.0, 30
 CELL = f"""import sys
@@ -42,7 +42,8 @@ def measure(presses=PRESSES):
         nbformat.write(nb, f"{folder}/latency.ipynb")
         with jupyterlab(folder) as (base, token), chromium() as browser:
             report = NotebookReport("latency.ipynb")
-            context, page = open_notebook(browser, base, token, "latency.ipynb", report)
+            lab = LabPage(browser, base, token)
+            page = lab.open("latency.ipynb", report)
             run_all(page, report)
             page.wait_for_timeout(1000)
             [explorer] = page.evaluate(EXPLORERS)
@@ -54,7 +55,7 @@ def measure(presses=PRESSES):
                 page.keyboard.press("ArrowRight" if (i // 4) % 2 == 0 else "ArrowLeft")
                 page.wait_for_function(f"window.__ol.times.length > {i}", timeout=10000)
             times = page.evaluate("window.__ol.times")
-            context.close()
+            lab.close()
     return times
 
 

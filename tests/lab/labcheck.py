@@ -31,8 +31,9 @@ NOTEBOOK_STATE = """() => {
   if (!w || !w.content || !w.sessionContext || !w.sessionContext.session) return null;
   const kernel = w.sessionContext.session.kernel;
   const cells = w.content.widgets.filter(c => c.model.type === 'code');
+  const path = w.context.path;
   const errors = cells.filter(c => c.model.sharedModel.outputs.some(o => o.output_type === 'error')).length;
-  return {kernel: kernel ? kernel.status : 'none', cells: cells.length, errors,
+  return {path, kernel: kernel ? kernel.status : 'none', cells: cells.length, errors,
           pending: cells.filter(c => c.model.executionCount === null || c.promptNode.textContent.includes('*'))
                         .length};
 }"""
@@ -159,28 +160,51 @@ def chromium():
             browser.close()
 
 
-def open_notebook(browser, base, token, notebook, report, timeout_s=90):
-    """A page with `notebook` open in a fresh workspace and its kernel idle."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+class LabPage:
+    """One JupyterLab page in Chromium; notebooks open in it one after another (JupyterLab's own `docmanager:open`),
+    so JupyterLab loads once. Requests to any host other than loopback are blocked and recorded, like the site's."""
 
-    def route(r):
+    def __init__(self, browser, base, token, timeout_s=90):
+        self.report, self.timeout_s = NotebookReport(""), timeout_s
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.route("**/*", self._route)
+        self.page = page = self.context.new_page()
+        page.on("pageerror", lambda e: self.report.js_errors.append(f"uncaught: {str(e)[:300]}"))
+        page.on("console", lambda m: m.type == "error" and _widget_error(m.text)
+                and self.report.js_errors.append(m.text[:300]))
+        page.goto(f"{base}/lab/workspaces/w{secrets.token_hex(4)}?reset&token={token}", timeout=timeout_s * 1000)
+        page.wait_for_function("window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')",
+                               timeout=timeout_s * 1000)
+        page.evaluate("() => window.jupyterapp.restored")
+
+    def _route(self, r):
         if _is_loopback(r.request.url):
             r.continue_()
         else:
-            report.outside_requests.append(r.request.url)
+            self.report.outside_requests.append(r.request.url)
             r.abort()
 
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("pageerror", lambda e: report.js_errors.append(f"uncaught: {str(e)[:300]}"))
-    page.on("console", lambda m: m.type == "error" and _widget_error(m.text)
-            and report.js_errors.append(m.text[:300]))
-    workspace = "w" + secrets.token_hex(4)
-    start = time.monotonic()
-    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={token}", timeout=timeout_s * 1000)
-    _wait(page, lambda s: s and s["kernel"] == "idle", timeout_s, "the notebook to open with an idle kernel")
-    report.seconds["open"] = round(time.monotonic() - start, 1)
-    return context, page
+    def open(self, notebook, report):
+        """Open `notebook` (a path under the server's root) and wait for its kernel to be idle."""
+        self.report = report
+        start = time.monotonic()
+        self.page.evaluate("path => { window.jupyterapp.commands.execute('docmanager:open', {path}); }", notebook)
+        _wait(self.page, lambda s: s and s["path"] == notebook and s["kernel"] == "idle", self.timeout_s,
+              f"{notebook} to open with an idle kernel")
+        report.seconds["open"] = round(time.monotonic() - start, 1)
+        return self.page
+
+    def close_notebook(self):
+        """Shut the current notebook's kernel down and close it without saving."""
+        self.page.evaluate("""async () => {
+          const w = window.jupyterapp.shell.currentWidget;
+          await w.sessionContext.shutdown();
+          w.context.model.dirty = false;
+          w.dispose();
+        }""")
+
+    def close(self):
+        self.context.close()
 
 
 def run_all(page, report, timeout_s=180):
@@ -231,10 +255,10 @@ def move_first_slider(page, index, at_max, timeout_s=5.0):
     return None
 
 
-def check_notebook(browser, base, token, notebook):
-    """Open, Run All, then check outputs, JavaScript errors, explorers' figures and their first sliders."""
+def check_notebook(lab, notebook):
+    """Open in `lab` (a LabPage), Run All, then check outputs, JavaScript errors, explorers and their first sliders."""
     report = NotebookReport(notebook)
-    context, page = open_notebook(browser, base, token, notebook, report)
+    page = lab.open(notebook, report)
     try:
         run_all(page, report)
         for o in page.evaluate(OUTPUTS):
@@ -249,5 +273,5 @@ def check_notebook(browser, base, token, notebook):
                 took = move_first_slider(page, e["index"], e["atMax"])
                 e["changed"], e["seconds"] = took is not None, took
     finally:
-        context.close()
+        lab.close_notebook()
     return report

@@ -11,7 +11,7 @@ import shutil
 import nbformat
 import pytest
 
-from labcheck import ROOT, check_notebook, chromium, jupyterlab
+from labcheck import ROOT, LabPage, check_notebook, chromium, jupyterlab
 
 EDITION = ROOT / "_build" / "notebooks"
 NOTEBOOKS = ["gallery.ipynb", "01_what_is_optimization.ipynb"]
@@ -39,7 +39,9 @@ def lab(tmp_path_factory):
     broken.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(broken, folder / "broken.ipynb")
     with jupyterlab(folder) as (base, token), chromium() as browser:
-        yield browser, base, token
+        page = LabPage(browser, base, token)
+        yield page
+        page.close()
 
 
 def explorers_in(name):
@@ -51,13 +53,13 @@ def explorers_in(name):
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_reader_edition_runs_live_in_jupyterlab(lab, name):
-    report = check_notebook(*lab, name)
+    report = check_notebook(lab, name)
     print(name, report.seconds, [round(e.get("seconds") or -1, 3) for e in report.explorers])
     assert report.explorers and not report.problems(expected_explorers=explorers_in(name)), report.problems()
 
 
 def test_the_check_catches_broken_explorers_and_errors(lab):
-    problems = check_notebook(*lab, "broken.ipynb").problems(expected_explorers=2)
+    problems = check_notebook(lab, "broken.ipynb").problems(expected_explorers=2)
     text = "\n".join(problems)
     print(text)
     assert "JavaScript: " in text, text                                   # the frontend's throw is seen
