@@ -112,6 +112,8 @@ def _free_port():
 @contextlib.contextmanager
 def jupyterlab(root_dir, timeout=90):
     """JupyterLab serving `root_dir` on 127.0.0.1 with a random token; yields (base URL, token); stops it by PID."""
+    if not JUPYTER.with_name("jupyter-lab").exists():
+        raise RuntimeError(f"JupyterLab is not installed in {JUPYTER.parent}: pip install -r requirements-lab.txt")
     port, token = _free_port(), secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, JUPYTER_CONFIG_DIR=f"{home}/config", JUPYTER_RUNTIME_DIR=f"{home}/runtime",

@@ -26,10 +26,6 @@ BROKEN = [
     "1 / 0",
 ]
 
-pytestmark = pytest.mark.skipif(not shutil.which(str(ROOT / ".venv" / "bin" / "jupyter-lab")),
-                                reason="JupyterLab not installed (make test installs requirements-lab.txt)")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lab")
@@ -56,6 +52,7 @@ def test_reader_edition_runs_live_in_jupyterlab(lab, name):
     report = check_notebook(lab, name)
     print(name, report.seconds, [round(e.get("seconds") or -1, 3) for e in report.explorers])
     assert report.explorers and not report.problems(expected_explorers=explorers_in(name)), report.problems()
+    assert report.page["math"] > 0  # MathJax rendered the Markdown's math (and report.problems counts its errors)
 
 
 def test_the_check_catches_broken_explorers_and_errors(lab):
