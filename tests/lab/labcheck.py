@@ -5,7 +5,7 @@ random token and stops it by its PID. :func:`run_notebook` opens one notebook, r
 "Run All" command), then checks the saved outputs and the page: error outputs, stderr, JavaScript errors shown in
 outputs or thrown while drawing widgets, every explorer's figure drawn with a nonzero size, and the first slider of
 each explorer moved with the keyboard changes that figure. The Chromium flags and the loopback rule are the site
-checker's (tests/site/sitecheck.py).
+checker's (tools/sitecheck.py).
 """
 import contextlib
 import os
@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass, field
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "site"))
+sys.path.insert(0, str(ROOT / "tools"))
 from sitecheck import CHROMIUM, CHROMIUM_ARGS, _is_loopback  # noqa: E402
 
 JUPYTER = pathlib.Path(sys.executable).with_name("jupyter")

@@ -8,11 +8,11 @@ import sys
 import nbformat
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import reader_edition as re_  # noqa: E402
 
-FIXTURE = ROOT / "tests" / "fixtures" / "reader_edition.ipynb"
+FIXTURE = ROOT / "tests" / "book" / "fixtures" / "reader_edition.ipynb"
 SITE = "https://example.org/book/"
 PAGE = "book/fixture"
 
