@@ -60,6 +60,9 @@ def refresh_cache(source, force):
         if cache.exists():
             print("build_book: optimlib changed (or FORCE): re-executing every notebook")
         shutil.rmtree(cache, ignore_errors=True)
+        # and Sphinx's environment: else it re-reads only the notebooks whose source changed, and every other page
+        # (and the reader's edition, which needs each notebook's run in the cache) keeps the old library's outputs
+        shutil.rmtree(source / "_build" / ".doctrees", ignore_errors=True)
     stamp.parent.mkdir(exist_ok=True)
     stamp.write_text(current)
 

@@ -488,18 +488,25 @@ def build(root=ROOT):
     cache = get_cache(str(root / "_build" / ".jupyter_cache"))
     out = out_dir(root)
     out.mkdir(parents=True, exist_ok=True)
+    failed = []
     for page in chapters(root):
         source = json.loads((root / f"{page}.ipynb").read_text())
         try:  # the run the website shows (the pages' own copies have the glued values taken out)
             _, executed = cache.merge_match_into_notebook(nbformat.reads(json.dumps(source), nbformat.NO_CONVERT))
         except KeyError:
             raise SystemExit(f"reader_edition: no executed run of {page} in the build's cache: run `make book`")
-        nb = convert(source, executed, page, refs)
+        try:
+            nb = convert(source, executed, page, refs)
+        except ValueError as error:  # the others are still written; the build fails below
+            failed.append(str(error))
+            continue
         name = pathlib.Path(page).name + ".ipynb"
         nbformat.write(nb, out / name)
         download = root / "_build" / "html" / "_sources" / f"{page}.ipynb"
         if download.parent.exists():  # the page's download button serves this copy
             nbformat.write(nb, download)
+    if failed:
+        raise SystemExit("reader_edition: cannot convert\n  " + "\n  ".join(failed))
     (out / ".optimlib-hash").write_text(library_hash())
     print(f"reader_edition: {len(chapters(root))} notebooks in {out.relative_to(root)}")
 
