@@ -7,7 +7,9 @@ nbval stays the notebook test runner (one pytest item per cell, failures named b
 (``OPTIMLIB_STATIC=1``, the explorers' web form, which the site shows; BLAS on one thread). A notebook whose cells all
 ran and passed is stored in ``_build/.jupyter_cache`` (jupyter-cache, keyed by its code cells, as the build looks it
 up); a notebook with a failed or skipped cell is not, so the build executes it and fails there too. The cache is first
-emptied if optimlib changed since it was filled (``build_book.refresh_cache``).
+emptied if optimlib changed since it was filled (``build_book.refresh_cache``). Each stored notebook is touched, so
+that Sphinx re-reads its page: otherwise a page built before keeps its older outputs (timings) while the reader's
+edition, made from the cache, shows the new ones.
 """
 import io
 import pathlib
@@ -76,5 +78,6 @@ def pytest_sessionfinish(session):
             cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path), data={"executed_by": "nbval"}),
                                         check_validity=False, overwrite=True)
             stored.append(path.name)
+            path.touch()  # Sphinx re-reads a page only when its source is newer: the site must show these outputs
     session.config.pluginmanager.get_plugin("terminalreporter").write_line(
         f"nbval_cache: {len(stored)} of {len(_cells)} notebooks stored for the build: {', '.join(stored)}")

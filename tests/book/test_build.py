@@ -64,15 +64,19 @@ def test_nbval_fills_the_build_cache_with_the_notebooks_that_passed(tmp_path):
     from jupyter_cache import get_cache
 
     throwaway_book(tmp_path)
+    old = 1_000_000_000  # a build long ago: the page of a stored notebook must be re-read
     fine = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in ("x = 1", "x + 1", "x + 2;")])
     fine.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(fine, tmp_path / "fine.ipynb")
+    for name in ("broken.ipynb", "fine.ipynb"):
+        os.utime(tmp_path / name, (old, old))
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "nbval_cache", "--nbval-lax",
                              "--nbval-current-env", "-p", "no:cacheprovider", "broken.ipynb", "fine.ipynb"],
                             capture_output=True, text=True, timeout=300, cwd=tmp_path,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})
     assert result.returncode == 1 and "nbval_cache: 1 of 2 notebooks stored for the build: fine.ipynb" in \
         result.stdout, result.stdout[-3000:]
+    assert (tmp_path / "fine.ipynb").stat().st_mtime > old == (tmp_path / "broken.ipynb").stat().st_mtime
     cache = get_cache(str(tmp_path / "_build" / ".jupyter_cache"))
     with pytest.raises(KeyError):  # a notebook with a failing cell is left for the build to execute
         cache.match_cache_notebook(nbformat.read(tmp_path / "broken.ipynb", as_version=4))
