@@ -12,7 +12,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PY = sys.executable
-LIBRARY_BENCHES = ["bench_optimizers.py", "bench_newton.py", "bench_explorer.py"]
+LIBRARY_BENCHES = ["bench_optimizers.py", "bench_after_adamw.py", "bench_newton.py", "bench_explorer.py"]
 sys.path.insert(0, str(ROOT / "tests" / "site"))
 
 

@@ -18,6 +18,10 @@ from .cost import *  # noqa: F401,F403
 from .trajectory import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .mlp import *  # noqa: F401,F403
+from .lion import *  # noqa: F401,F403
+from .muon import *  # noqa: F401,F403
+from .schedule_free import *  # noqa: F401,F403
+from .partition import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 

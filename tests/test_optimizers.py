@@ -114,6 +114,52 @@ def naive_adam(grad, x0, steps, learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, 
     return np.array(path)
 
 
+def naive_lion(grad, x0, steps, learning_rate=1e-4, b1=0.9, b2=0.99, weight_decay=0.0):
+    """Chen et al. (2023), Program 1: the sign of the interpolation, decoupled decay, then the average."""
+    x, m, path = list(x0), [0.0] * len(x0), []
+    for _ in range(steps):
+        g = grad(np.array(x))
+        for i in range(len(x)):
+            c = b1 * m[i] + (1 - b1) * g[i]
+            x[i] -= learning_rate * (math.copysign(1.0, c) * (c != 0) + weight_decay * x[i])
+            m[i] = b2 * m[i] + (1 - b2) * g[i]
+        path.append(list(x))
+    return np.array(path)
+
+
+def naive_schedule_free(grad, x0, steps, learning_rate, b1=0.9, weight_decay=0.0, weight_lr_power=2.0,
+                        warmup_steps=0, b2=None, eps=1e-8):
+    """Defazio et al. (2024), the y/z/x form with explicit x; b2 given: the AdamW direction (no first moment)."""
+    n = len(x0)
+    z, x, v, path, weight_sum, lr_max = list(x0), list(x0), [0.0] * n, [], 0.0, 0.0
+    for t in range(1, steps + 1):
+        y = [(1 - b1) * z[i] + b1 * x[i] for i in range(n)]
+        g = grad(np.array(y))
+        lr = learning_rate * (min(1.0, t / warmup_steps) if warmup_steps else 1.0)
+        lr_max = max(lr_max, lr)
+        weight_sum += lr_max ** weight_lr_power
+        c = lr_max ** weight_lr_power / weight_sum
+        for i in range(n):
+            d = g[i]
+            if b2 is not None:
+                v[i] = b2 * v[i] + (1 - b2) * g[i] ** 2
+                d = g[i] / (math.sqrt(v[i] / (1 - b2 ** t)) + eps)
+            z[i] -= lr * (d + weight_decay * y[i])
+            x[i] = (1 - c) * x[i] + c * z[i]
+        path.append([(1 - b1) * z[i] + b1 * x[i] for i in range(n)])
+    return np.array(path)
+
+
+def sf_sgd(learning_rate=1.0, b1=0.9, weight_decay=0.0, weight_lr_power=2.0):
+    """schedule_free_sgd with 3 warm-up steps, so that weight_lr_power matters."""
+    return ol.schedule_free_sgd(learning_rate, b1, weight_decay, warmup_steps=3, weight_lr_power=weight_lr_power)
+
+
+def sf_adamw(learning_rate=0.0025, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0, weight_lr_power=2.0):
+    return ol.schedule_free_adamw(learning_rate, b1, b2, eps, weight_decay, warmup_steps=3,
+                                  weight_lr_power=weight_lr_power)
+
+
 # ------------------------------------------------------------------------------------------------- the registry
 
 class Case(NamedTuple):
@@ -173,6 +219,22 @@ REGISTRY = {
                     partial(naive_adam, amsgrad=True), dict(learning_rate=0.05, b1=0.8, b2=0.99, eps=1e-3),
                     dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999],
                          eps=[0.0, 1e-8, 0.1])),
+    "lion": Case(ol.lion, dict(learning_rate=ol.exponential_decay(0.3, 0.97)),
+                 dict(learning_rate=ol.exponential_decay(0.02, 0.999)), 5000, naive_lion,
+                 dict(learning_rate=0.01, b1=0.8, b2=0.95, weight_decay=0.3),
+                 dict(learning_rate=[0.01, 0.05, 0.1], b1=[0.0, 0.5, 0.9], b2=[0.5, 0.9, 0.99],
+                      weight_decay=[0.0, 0.1, 1.0])),
+    "schedule_free_sgd": Case(sf_sgd, dict(learning_rate=0.15, b1=0.5), dict(learning_rate=5e-3), 5000,
+                              partial(naive_schedule_free, warmup_steps=3),
+                              dict(learning_rate=1e-3, b1=0.8, weight_decay=0.1, weight_lr_power=1.0),
+                              dict(learning_rate=[0.01, 0.05, 0.1], b1=[0.0, 0.5, 0.9], weight_decay=[0.0, 0.1, 1.0],
+                                   weight_lr_power=[0.0, 1.0, 2.0])),
+    "schedule_free_adamw": Case(sf_adamw, dict(learning_rate=0.5), dict(learning_rate=0.03, b2=0.99), 6000,
+                                partial(naive_schedule_free, warmup_steps=3),
+                                dict(learning_rate=0.01, b1=0.8, b2=0.99, eps=1e-3, weight_decay=0.1),
+                                dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999],
+                                     eps=[0.0, 1e-8, 0.1], weight_decay=[0.0, 0.1, 1.0],
+                                     weight_lr_power=[0.0, 1.0, 2.0])),
 }
 NAMES = sorted(REGISTRY)
 
@@ -317,7 +379,9 @@ def test_bad_hyperparameters_raise_at_construction(make, message):
 @pytest.mark.parametrize("transform", [
     ol.trace(0.9), ol.trace(0.5, nesterov=True), ol.scale_by_adagrad(), ol.scale_by_adadelta(), ol.scale_by_rmsprop(),
     ol.scale_by_adam(), ol.scale_by_adam(bias_correction=False), ol.scale_by_amsgrad(), ol.add_decayed_weights(0.1),
-], ids=["trace", "trace_nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adam_no_bias", "amsgrad", "decay"])
+    ol.scale_by_lion(),
+], ids=["trace", "trace_nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adam_no_bias", "amsgrad", "decay",
+        "lion"])
 def test_the_transforms_keep_the_gradient_sign_the_minus_is_applied_once(transform):
     # the one minus sign is scale_by_learning_rate's: every other transform maps g > 0 (and params > 0) to a
     # positive update, and the full optimizers therefore step against the gradient
