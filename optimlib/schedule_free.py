@@ -127,8 +127,7 @@ def schedule_free_sgd(learning_rate=1.0, b1=0.9, weight_decay=0.0, warmup_steps=
         defaults are those here. The authors' advice: rates 10-50 times larger than for SGD with a schedule.
 
     Reference:
-        Defazio, Yang, Mehta, Mishchenko, Khaled & Cutkosky (2024), The road less scheduled, NeurIPS,
-        arXiv:2405.15682.
+        Defazio et al. (2024), The road less scheduled, NeurIPS, arXiv:2405.15682.
 
     Example:
         >>> import numpy as np
