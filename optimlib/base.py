@@ -18,11 +18,10 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-__all__ = [
-    "GradientTransformation", "ScaleByLearningRateState", "EmptyState", "chain", "apply_updates", "tree_map",
-    "scale", "scale_by_learning_rate", "check_hyperparameter", "check_learning_rate", "check_shapes",
-    "check_broadcast",
-]
+from ._validate import check_broadcast, check_hyperparameter, check_learning_rate, check_shapes
+
+__all__ = ["GradientTransformation", "ScaleByLearningRateState", "EmptyState", "chain", "apply_updates", "tree_map",
+           "per_leaf", "stateless", "scale", "scale_by_learning_rate"]
 
 
 class GradientTransformation(NamedTuple):
@@ -49,6 +48,71 @@ def tree_map(fn, tree, *rest):
     return fn(tree, *rest)
 
 
+def per_leaf(state_type, update_leaf, *, initial=None, **hyperparameters):
+    """A transform from ``update_leaf``, the algorithm written for one array (as ``jax.example_libraries``'s
+    ``@optimizer``): the container, the shape checks and the state's arrays are handled here, once.
+
+    ``update_leaf(g, *fields) -> (update, *new_fields)`` takes a gradient leaf and the leaves of the fields of
+    ``state_type`` (a NamedTuple); if its first field is ``count``, the number of updates made, it is counted here
+    and ``update_leaf(t, g, *fields)`` gets the step :math:`t` = count + 1. ``init`` gives every other field its own
+    array shaped like each params leaf, zeros or ``initial[field]``, after checking that each array-valued
+    ``hyperparameters`` value broadcasts to the params; ``update`` checks the grads against the state's shapes, and
+    copies an update that would share memory with the new state.
+
+    >>> class State(NamedTuple):
+    ...     Eg2: np.ndarray
+    >>> def update(g, Eg2):                                # RMSProp, decay 0.9, eps 0
+    ...     Eg2 = 0.9 * Eg2 + 0.1 * g * g
+    ...     return g / np.sqrt(Eg2), Eg2
+    >>> rms = per_leaf(State, update)
+    >>> updates, state = rms.update({"w": np.array([2.0])}, rms.init({"w": np.zeros(1)}))
+    >>> print(updates["w"].round(4), state.Eg2["w"])
+    [3.1623] [0.4]
+    """
+    counted = state_type._fields[0] == "count"
+    fields = state_type._fields[1:] if counted else state_type._fields
+    start = [(initial or {}).get(f, 0.0) for f in fields]
+
+    def init(params):
+        for name, value in hyperparameters.items():
+            check_broadcast(name, value, params)
+        leaves = [tree_map(lambda p: np.full_like(p, v), params) for v in start]  # one new array per field
+        return state_type(0, *leaves) if counted else state_type(*leaves)
+
+    def update(grads, state, params=None):
+        leaves = state[1:] if counted else state
+        check_shapes(grads, leaves[0])
+        step = (state[0] + 1,) if counted else ()
+        out, *new = _lift(lambda g, *s: _unshared(update_leaf(*step, g, *s)), grads, leaves)
+        return out, state_type(*step, *new)
+
+    return GradientTransformation(init, update)
+
+
+def _lift(fn, grads, leaves):
+    """``fn(g, *s) -> (u, *s')`` applied leaf by leaf; the results regrouped as trees ``(u, *s')``."""
+    if not isinstance(grads, dict):
+        return fn(grads, *leaves)
+    parts = {k: _lift(fn, grads[k], [s[k] for s in leaves]) for k in grads}
+    return tuple({k: part[i] for k, part in parts.items()} for i in range(len(leaves) + 1))
+
+
+def _unshared(result):
+    out, *new = result
+    return (np.copy(out) if any(np.may_share_memory(out, s) for s in new) else out, *new)
+
+
+def stateless(update, **hyperparameters):
+    """A transform that keeps no state (:class:`EmptyState`) from ``update(grads, state, params)``; ``init`` checks
+    that each array-valued ``hyperparameters`` value broadcasts to the params."""
+    def init(params):
+        for name, value in hyperparameters.items():
+            check_broadcast(name, value, params)
+        return EmptyState()
+
+    return GradientTransformation(init, update)
+
+
 def apply_updates(params, updates):
     """Return ``params + updates`` leaf by leaf (new arrays; nothing is mutated).
 
@@ -67,6 +131,9 @@ def chain(*transforms):
         return tuple(fn(params) for fn in inits)
 
     def update(grads, state, params=None):
+        if not isinstance(state, tuple) or len(state) != len(updates):
+            raise ValueError(f"Invalid state: {state!r} (must be the state from this optimizer's init, a tuple of "
+                             f"{len(updates)})")
         new_state = []
         for fn, s in zip(updates, state):
             grads, s = fn(grads, s, params)
@@ -80,14 +147,10 @@ def scale(step_size):
     """Multiply the updates by a constant ``step_size`` (a float or an array broadcasting against the params)."""
     step_size = check_hyperparameter("step_size", step_size, low=None)
 
-    def init(params):
-        check_broadcast("step_size", step_size, params)
-        return EmptyState()
-
     def update(grads, state, params=None):
         return tree_map(lambda g: step_size * g, grads), state
 
-    return GradientTransformation(init, update)
+    return stateless(update, step_size=step_size)
 
 
 def scale_by_learning_rate(learning_rate):
@@ -118,103 +181,3 @@ def scale_by_learning_rate(learning_rate):
         return tree_map(lambda g: minus_rate * g, grads), ScaleByLearningRateState(state.count + 1)
 
     return GradientTransformation(init, update)
-
-
-# ----------------------------------------------------------------------------------------------- validation
-
-def _as_number(name, value):
-    """A Python float for a scalar (so float32 params stay float32), a new float ndarray otherwise."""
-    try:
-        arr = np.asarray(value)
-    except Exception:  # e.g. a ragged list
-        arr = None
-    if arr is None or arr.dtype.kind not in "iuf" or arr.size == 0:
-        raise ValueError(f"Invalid {name}: {value!r} (must be a number or an array of numbers)")
-    if arr.ndim == 0:
-        return float(arr)
-    return np.array(arr, dtype=arr.dtype if arr.dtype.kind == "f" else np.float64)
-
-
-def check_hyperparameter(name, value, low=0.0, high=None, *, low_inclusive=True, high_inclusive=False):
-    """Validate a hyperparameter and return it as a Python float or a float array.
-
-    Every element must be finite and lie in the interval from ``low`` to ``high`` (``None``: unbounded),
-    each end included or not. Otherwise raise ``ValueError`` naming the argument and the offending value,
-    e.g. ``Invalid learning_rate: -0.1 (must be >= 0)``.
-
-    >>> check_hyperparameter("momentum", [0.5, 1.0], 0.0, 1.0)
-    Traceback (most recent call last):
-    ...
-    ValueError: Invalid momentum: 1.0 at index (1,) (must be in [0, 1))
-    """
-    number = _as_number(name, value)
-    arr = np.asarray(number)
-    bad = ~np.isfinite(arr)
-    if low is not None:
-        bad |= (arr < low) if low_inclusive else (arr <= low)
-    if high is not None:
-        bad |= (arr > high) if high_inclusive else (arr >= high)
-    if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        where = f" at index {index}" if arr.ndim else ""
-        raise ValueError(f"Invalid {name}: {float(arr[index])!r}{where} "
-                         f"({_describe(low, high, low_inclusive, high_inclusive)})")
-    return number
-
-
-def _check_scalar(name, value, low=0.0, high=None, **inclusive):
-    """:func:`check_hyperparameter` for a setting that must be one number (a data set's, a surface's)."""
-    if np.ndim(value) != 0:
-        raise ValueError(f"Invalid {name}: {value!r} (must be a single number)")
-    return check_hyperparameter(name, value, low, high, **inclusive)
-
-
-def _describe(low, high, low_inclusive, high_inclusive):
-    g = "{:g}".format
-    if low is not None and high is not None:
-        return f"must be in {'[' if low_inclusive else '('}{g(low)}, {g(high)}{']' if high_inclusive else ')'}"
-    if low is not None:
-        return f"must be {'>=' if low_inclusive else '>'} {g(low)}"
-    if high is not None:
-        return f"must be {'<=' if high_inclusive else '<'} {g(high)}"
-    return "must be finite"
-
-
-def check_learning_rate(learning_rate, name="learning_rate"):
-    """A learning rate is a number >= 0, an array of them, or a schedule (a callable; its step-0 value is checked)."""
-    if callable(learning_rate):
-        check_hyperparameter(f"{name} (schedule value at step 0)", learning_rate(0))
-        return learning_rate
-    if isinstance(learning_rate, str):
-        raise ValueError(f"Invalid {name}: {learning_rate!r} (must be a number >= 0, an array of them, or a schedule "
-                         f"step -> rate, e.g. ol.cosine_decay(0.1, 100) or ol.get_schedule('cosine', 0.1, 100))")
-    return check_hyperparameter(name, learning_rate)
-
-
-def check_shapes(grads, params, name="grads"):
-    """Raise ``ValueError`` unless ``grads`` has exactly the keys and shapes of ``params``."""
-    if isinstance(params, dict):
-        if not isinstance(grads, dict) or grads.keys() != params.keys():
-            keys = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
-            raise ValueError(f"Invalid {name}: keys {keys} do not match params keys {sorted(params)}")
-        for k in params:
-            check_shapes(grads[k], params[k], f"{name}[{k!r}]")
-    elif np.shape(grads) != np.shape(params):
-        raise ValueError(f"Invalid {name}: shape {np.shape(grads)} does not match params shape {np.shape(params)}")
-
-
-def check_broadcast(name, value, params):
-    """Raise ``ValueError`` unless an array hyperparameter broadcasts to every params leaf without enlarging it."""
-    if np.ndim(value) == 0 or params is None:
-        return
-
-    def check(p):
-        shape = np.shape(p)
-        try:
-            ok = np.broadcast_shapes(np.shape(value), shape) == shape
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ValueError(f"Invalid {name}: shape {np.shape(value)} does not broadcast to params shape {shape}")
-
-    tree_map(check, params)

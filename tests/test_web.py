@@ -88,7 +88,7 @@ def test_every_grid_setting_is_in_the_data(page):
         for panel in (0, 1):
             s = _series(page, name, panel)
             assert s["u"] == uses and len(s["pts"]) == size and all(len(p) >= 4 for p in s["pts"])
-            assert all(len(p) <= 2 * ol.web.MAX_POINTS for p in s["pts"])
+            assert all(len(p) <= 2 * ol.explorers.web.MAX_POINTS for p in s["pts"])
     assert _series(page, "Momentum", 0)["st"] == [3, 1]  # learning rate slowest
 
 
@@ -98,7 +98,7 @@ def test_paths_are_the_runs_of_optimlib(page, rosen):
     tr = ol.run(ol.sgd(1e-3, momentum=0.9), rosen, rosen.start, 80)
     pts = np.array(s["pts"][g]).reshape(-1, 2)
     # viewBox: the path panel is a square of side PH at (60, 34) showing the domain [-2, 2] x [-1, 3]
-    side = ol.web.PH
+    side = ol.explorers.web.PH
     px = lambda p: (60 + (p[0] + 2) / 4 * side, 34 + (3 - p[1]) / 4 * side)  # noqa: E731
     for point, expected in ((pts[0], tr.path[0]), (pts[-1], tr.path[-1])):
         assert_allclose(point, px(expected), atol=0.6)
@@ -115,7 +115,7 @@ def test_divergence_at_the_top_of_every_slider_is_flagged(page, rosen):
             dv = _series(page, name, panel)["dv"][g]
             assert dv[0] == tr.diverged_at
         k, x, y = _series(page, name, 0)["dv"][g]
-        assert 60 <= x <= 60 + ol.web.PH and 34 <= y <= 34 + ol.web.PH  # the mark sits on the plotted domain
+        assert 60 <= x <= 60 + ol.explorers.web.PH and 34 <= y <= 34 + ol.explorers.web.PH  # the mark sits on the plotted domain
     assert _series(page, "Adam", 0)["dv"][4] is None
 
 
@@ -128,7 +128,7 @@ def test_self_contained_and_deterministic(explorer, page, rosen):
     kwargs = dict(steps=80, title="Rosenbrock", alt="Paths of GD, momentum and Adam on Rosenbrock.")
     repeat = ol.web_explorer(*args, **kwargs)  # the same explorer twice on a page: distinct element ids
     assert _Page(repeat.html).data["uid"] == page.data["uid"] + "-2"
-    ol.web._SEEN.clear()  # a new build (a new kernel)
+    ol.explorers.web._SEEN.clear()  # a new build (a new kernel)
     assert ol.web_explorer(*args, **kwargs).html == text  # gives the same page, byte for byte
 
 
@@ -155,7 +155,7 @@ def test_race_has_a_step_slider_and_a_play_button(rosen):
     assert step["class"] == "ol-step" and step["max"] == str(len(page.data["frames"]) - 1)
     assert page.find("button", **{"class": "ol-play", "aria-pressed": "false"})
     frames = page.data["frames"]
-    assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.web.MAX_POINTS
+    assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.explorers.web.MAX_POINTS
     s = _series(page, "GD", 0)
     assert len(s["pts"][0]) == 2 * len(page.data["frames"])  # one point per frame: the scrubber cuts by index
 
@@ -292,7 +292,7 @@ def test_play_animates_the_race_and_pause_stops_it(browser_page):
 def test_the_web_sentence_is_the_live_explorers_sentence(browser_page, rosen):
     # at learning rate 2e-3 and momentum 0.99, momentum diverges between GD and Adam, which do not
     pytest.importorskip("ipywidgets")
-    from optimlib.specs import Spec
+    from optimlib.explorers.spec import Spec
 
     page, _ = browser_page
     root = page.locator(".ol-explorer").first

@@ -3,11 +3,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import (GradientTransformation, chain, check_broadcast, check_hyperparameter, check_shapes,
-                   scale_by_learning_rate, tree_map)
+from .._validate import check_hyperparameter
+from ..base import chain, per_leaf, scale_by_learning_rate
 
-__all__ = ["AdagradState", "AdadeltaState", "RMSPropState", "scale_by_adagrad", "scale_by_adadelta",
-           "scale_by_rmsprop", "adagrad", "adadelta", "rmsprop"]
+__all__ = ["AdagradState", "AdadeltaState", "RMSPropState", "CenteredRMSPropState", "scale_by_adagrad",
+           "scale_by_adadelta", "scale_by_rmsprop", "adagrad", "adadelta", "rmsprop"]
 
 
 class AdagradState(NamedTuple):
@@ -29,21 +29,23 @@ class RMSPropState(NamedTuple):
     Eg2: Any
 
 
+class CenteredRMSPropState(NamedTuple):
+    """``Eg``: the moving average of the gradients :math:`E[g]_t`; ``Eg2``: of their squares :math:`E[g^2]_t`."""
+
+    Eg: Any
+    Eg2: Any
+
+
 def scale_by_adagrad(eps=1e-10, initial_accumulator_value=0.0):
     r""":math:`G_t = G_{t-1} + g_t^2`, output :math:`g_t / (\sqrt{G_t} + \epsilon)`, :math:`G_0` = the initial value."""
     eps = check_hyperparameter("eps", eps)
     g0 = check_hyperparameter("initial_accumulator_value", initial_accumulator_value)
 
-    def init(params):
-        check_broadcast("initial_accumulator_value", g0, params)
-        return AdagradState(G=tree_map(lambda p: np.zeros_like(p) + g0, params))
+    def update(g, G):
+        G = G + g * g
+        return g / (np.sqrt(G) + eps), G
 
-    def update(grads, state, params=None):
-        check_shapes(grads, state.G)
-        G = tree_map(lambda g, G: G + g * g, grads, state.G)
-        return tree_map(lambda g, G: g / (np.sqrt(G) + eps), grads, G), AdagradState(G)
-
-    return GradientTransformation(init, update)
+    return per_leaf(AdagradState, update, initial={"G": g0}, initial_accumulator_value=g0, eps=eps)
 
 
 def adagrad(learning_rate, eps=1e-10, initial_accumulator_value=0.0):
@@ -93,19 +95,13 @@ def scale_by_adadelta(rho=0.9, eps=1e-6):
     rho = check_hyperparameter("rho", rho, 0.0, 1.0)
     eps = check_hyperparameter("eps", eps)
 
-    def init(params):
-        check_broadcast("rho", rho, params)
-        zeros = tree_map(np.zeros_like, params)
-        return AdadeltaState(Eg2=zeros, Edx2=zeros)
+    def update(g, Eg2, Edx2):
+        Eg2 = rho * Eg2 + (1 - rho) * g * g
+        dx = np.sqrt(Edx2 + eps) / np.sqrt(Eg2 + eps) * g
+        Edx2 = rho * Edx2 + (1 - rho) * dx * dx
+        return dx, Eg2, Edx2
 
-    def update(grads, state, params=None):
-        check_shapes(grads, state.Eg2)
-        Eg2 = tree_map(lambda g, e: rho * e + (1 - rho) * g * g, grads, state.Eg2)
-        dx = tree_map(lambda g, e, d: np.sqrt(d + eps) / np.sqrt(e + eps) * g, grads, Eg2, state.Edx2)
-        Edx2 = tree_map(lambda d, x: rho * d + (1 - rho) * x * x, state.Edx2, dx)
-        return dx, AdadeltaState(Eg2, Edx2)
-
-    return GradientTransformation(init, update)
+    return per_leaf(AdadeltaState, update, rho=rho, eps=eps)
 
 
 def adadelta(learning_rate=1.0, rho=0.9, eps=1e-6):
@@ -147,24 +143,30 @@ def adadelta(learning_rate=1.0, rho=0.9, eps=1e-6):
     return chain(scale_by_adadelta(rho, eps), scale_by_learning_rate(learning_rate))
 
 
-def scale_by_rmsprop(decay=0.9, eps=1e-8):
-    r""":math:`E[g^2]_t = \gamma E[g^2]_{t-1} + (1-\gamma) g_t^2`, output :math:`g_t / (\sqrt{E[g^2]_t} + \epsilon)`."""
+def scale_by_rmsprop(decay=0.99, eps=1e-8, centered=False):
+    r""":math:`E[g^2]_t = \gamma E[g^2]_{t-1} + (1-\gamma) g_t^2`, output :math:`g_t / (\sqrt{E[g^2]_t} + \epsilon)`;
+    ``centered``: also :math:`E[g]_t = \gamma E[g]_{t-1} + (1-\gamma) g_t`, output
+    :math:`g_t / (\sqrt{E[g^2]_t - E[g]_t^2} + \epsilon)`."""
     decay = check_hyperparameter("decay", decay, 0.0, 1.0)
     eps = check_hyperparameter("eps", eps)
+    if not isinstance(centered, (bool, np.bool_)):
+        raise ValueError(f"Invalid centered: {centered!r} (must be True or False)")
 
-    def init(params):
-        check_broadcast("decay", decay, params)
-        return RMSPropState(Eg2=tree_map(np.zeros_like, params))
+    def update(g, Eg2):
+        Eg2 = decay * Eg2 + (1 - decay) * g * g
+        return g / (np.sqrt(Eg2) + eps), Eg2
 
-    def update(grads, state, params=None):
-        check_shapes(grads, state.Eg2)
-        Eg2 = tree_map(lambda g, e: decay * e + (1 - decay) * g * g, grads, state.Eg2)
-        return tree_map(lambda g, e: g / (np.sqrt(e) + eps), grads, Eg2), RMSPropState(Eg2)
+    def update_centered(g, Eg, Eg2):
+        Eg = decay * Eg + (1 - decay) * g
+        Eg2 = decay * Eg2 + (1 - decay) * g * g
+        return g / (np.sqrt(Eg2 - Eg * Eg) + eps), Eg, Eg2
 
-    return GradientTransformation(init, update)
+    if centered:
+        return per_leaf(CenteredRMSPropState, update_centered, decay=decay, eps=eps)
+    return per_leaf(RMSPropState, update, decay=decay, eps=eps)
 
 
-def rmsprop(learning_rate, decay=0.9, eps=1e-8):
+def rmsprop(learning_rate, decay=0.99, eps=1e-8, centered=False):
     r"""RMSProp: divide the gradient by the root of a moving average of its square.
 
     .. math::
@@ -173,22 +175,28 @@ def rmsprop(learning_rate, decay=0.9, eps=1e-8):
             \quad \textbf{initialize}: E[g^2]_0 \leftarrow 0 \\
         &\textbf{for}\ t = 1, 2, \ldots: \\
         &\quad E[g^2]_t \leftarrow \gamma E[g^2]_{t-1} + (1 - \gamma) g_t^2 \\
-        &\quad \theta_t \leftarrow \theta_{t-1} - \eta_t\, g_t / (\sqrt{E[g^2]_t} + \epsilon)
+        &\quad \textbf{if}\ \text{centered}:\ E[g]_t \leftarrow \gamma E[g]_{t-1} + (1 - \gamma) g_t,
+            \quad s_t \leftarrow E[g^2]_t - E[g]_t^2 \quad \textbf{else}\ s_t \leftarrow E[g^2]_t \\
+        &\quad \theta_t \leftarrow \theta_{t-1} - \eta_t\, g_t / (\sqrt{s_t} + \epsilon)
         \end{aligned}
 
     Args:
         learning_rate: :math:`\eta \ge 0`: a float, an array or a schedule.
         decay: :math:`\gamma \in [0, 1)`, torch's ``alpha``.
         eps: :math:`\epsilon \ge 0`, added outside the square root.
+        centered: divide by an estimate of the gradient's standard deviation, :math:`\sqrt{E[g^2] - E[g]^2}`,
+            instead of its root mean square (Graves 2013).
 
     .. note::
-        This is ``torch.optim.RMSprop(lr, alpha=decay, eps=eps)`` exactly (not centered, no momentum). The
-        default decay 0.9 is Hinton's slide; torch's default is 0.99. The slide has no eps; Ruder (2016) writes
-        it inside the root, torch and we outside. There is no bias correction: the first step is
-        :math:`\eta/\sqrt{1-\gamma}` in size when :math:`\epsilon = 0` (:math:`10\eta` at 0.99).
+        This is ``torch.optim.RMSprop(lr, alpha=decay, eps=eps, centered=centered)`` exactly (no momentum), with
+        torch's default decay 0.99; Hinton's slide used 0.9. The slide has no eps; Ruder (2016) writes it inside
+        the root, torch and we outside. There is no bias correction: the first step is
+        :math:`\eta/\sqrt{1-\gamma}` in size when :math:`\epsilon = 0` (:math:`10\eta` at 0.99), and
+        :math:`\eta/\sqrt{\gamma(1-\gamma)}` centered. Graves's version adds momentum to the centered step.
 
     Reference:
         Tieleman & Hinton (2012), Lecture 6.5, rmsprop, Coursera: Neural Networks for Machine Learning.
+        Graves (2013), Generating sequences with recurrent neural networks, arXiv:1308.0850, eqs. (38)-(41).
 
     Example:
         >>> import numpy as np
@@ -197,4 +205,4 @@ def rmsprop(learning_rate, decay=0.9, eps=1e-8):
         >>> print(updates.round(6))
         [-0.1  0.1]
     """
-    return chain(scale_by_rmsprop(decay, eps), scale_by_learning_rate(learning_rate))
+    return chain(scale_by_rmsprop(decay, eps, centered), scale_by_learning_rate(learning_rate))

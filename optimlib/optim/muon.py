@@ -12,7 +12,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import GradientTransformation, chain, check_hyperparameter, check_shapes, scale_by_learning_rate, tree_map
+from .._validate import check_hyperparameter
+from ..base import GradientTransformation, chain, per_leaf, scale_by_learning_rate, tree_map
 from .weight_decay import add_decayed_weights
 
 __all__ = ["NS_COEFFICIENTS", "MuonState", "orthogonalize", "muon_scale", "scale_by_muon", "muon"]
@@ -105,21 +106,19 @@ def scale_by_muon(momentum=0.95, nesterov=True, ns_coefficients=NS_COEFFICIENTS,
         raise ValueError(f"Invalid eps: {eps!r} (must be a single number)")
     muon_scale((1, 1), adjust_lr_fn)  # validates adjust_lr_fn
 
+    def update(g, B):
+        _check_matrix(g, "grads")
+        B = mu * B + (1 - mu) * g                                             # momentum, an average
+        direction = (1 - mu) * g + mu * B if nesterov else B                  # Nesterov's look-ahead mix
+        return muon_scale(g.shape, adjust_lr_fn) * orthogonalize(direction, coefficients, steps, eps), B
+
+    transform = per_leaf(MuonState, update)
+
     def init(params):
         tree_map(_check_matrix, params)
-        return MuonState(B=tree_map(np.zeros_like, params))
+        return transform.init(params)
 
-    def direction(B, g):
-        _check_matrix(g, "grads")
-        return muon_scale(g.shape, adjust_lr_fn) * orthogonalize((1 - mu) * g + mu * B if nesterov else B,
-                                                                 coefficients, steps, eps)
-
-    def update(grads, state, params=None):
-        check_shapes(grads, state.B)
-        B = tree_map(lambda B, g: mu * B + (1 - mu) * g, state.B, grads)
-        return tree_map(direction, B, grads), MuonState(B)
-
-    return GradientTransformation(init, update)
+    return GradientTransformation(init, transform.update)
 
 
 def muon(learning_rate=1e-3, momentum=0.95, weight_decay=0.1, nesterov=True, ns_coefficients=NS_COEFFICIENTS,

@@ -6,14 +6,14 @@ surface's contours as an inline PNG, the paths and loss curves as polylines), an
 stating the current values and results. A small script (``static/explorer.js``, inlined, loaded once per page)
 only shows precomputed data: no optimizer logic runs in JavaScript, nothing is fetched.
 
-The runs, limits and words come from :mod:`optimlib.specs`, as for the live explorer; this module decides what
-to draw where, and :mod:`optimlib.svg` writes it as SVG and HTML.
+The runs, limits and words come from :mod:`optimlib.explorers.spec`, as for the live explorer; this module decides what
+to draw where, and :mod:`optimlib.explorers.svg` writes it as SVG and HTML.
 """
 import pathlib
 
 import numpy as np
 
-from .specs import CurveSpec, Spec, axis_limits
+from .spec import CurveSpec, Spec, axis_limits
 from .svg import _SEEN, MAX_POINTS, PH, W  # noqa: F401  (the id registry and viewBox sizes, also as ol.web.*)
 from .svg import _contour_png, _html, _marker_path, _Panel, _series, _thin, _uid
 
@@ -66,10 +66,9 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
         tr, shape = spec.run_grid(name)
         used = [order.index(u) for u in spec.uses[name]]
         paths, losses = _series(name, 0, used, shape, 1, f=[]), _series(name, 1, used, shape, 0)
-        valid = np.where(tr.diverged, tr.diverged_at, spec.steps + 1)  # valid iterates per row
         gaps = spec.gap(tr.loss)
         for r in range(int(np.prod(shape))):
-            nr = int(valid[r])
+            nr = int(tr.n_valid[r])
             idx = np.arange(nr) if frames is None else np.union1d(frames[frames < nr], [nr - 1])
             P, g = tr.path[:nr, r], gaps[:nr, r]
             X, Y = p0.px(P[:, 0], P[:, 1] if spec.dim == 2 else tr.loss[:nr, r])

@@ -3,8 +3,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import (GradientTransformation, apply_updates, chain, check_broadcast,  # noqa: F401
-                   check_hyperparameter, check_shapes, scale_by_learning_rate, tree_map)
+from .._validate import check_hyperparameter
+from ..base import apply_updates, chain, per_leaf, scale_by_learning_rate  # noqa: F401
 
 __all__ = ["TraceState", "trace", "sgd", "heavy_ball"]
 
@@ -25,17 +25,11 @@ def trace(momentum, nesterov=False):
     if nesterov and np.any(np.asarray(mu) == 0):
         raise ValueError(f"Invalid momentum: {momentum!r} (nesterov=True requires momentum > 0)")
 
-    def init(params):
-        check_broadcast("momentum", mu, params)
-        return TraceState(b=tree_map(np.zeros_like, params))
+    def update(g, b):
+        b = mu * b + g
+        return (g + mu * b if nesterov else b), b
 
-    def update(grads, state, params=None):
-        check_shapes(grads, state.b)
-        b = tree_map(lambda g, b: mu * b + g, grads, state.b)
-        out = tree_map(lambda g, b: g + mu * b, grads, b) if nesterov else b
-        return out, TraceState(b)
-
-    return GradientTransformation(init, update)
+    return per_leaf(TraceState, update, momentum=mu)
 
 
 def sgd(learning_rate, momentum=0.0, nesterov=False):

@@ -14,7 +14,7 @@ that label on the entries that carry it: the usual way to train a network's weig
 """
 from typing import Any, NamedTuple
 
-from .base import GradientTransformation
+from ..base import GradientTransformation
 
 __all__ = ["PartitionState", "partition"]
 

@@ -5,9 +5,9 @@ preconditioner (:func:`add_l2`, :func:`adam_l2`) the decay is rescaled with the 
 (:func:`add_decayed_weights`, :func:`adamw`) every weight decays at the rate :math:`\eta_t\lambda`. For SGD the two
 coincide with :math:`\lambda = \alpha\lambda'`; for Adam they do not (Loshchilov & Hutter 2019, Props. 1 and 2).
 """
-from .adam_family import scale_by_adam
-from .base import (EmptyState, GradientTransformation, apply_updates, chain, check_broadcast,  # noqa: F401
-                   check_hyperparameter, check_shapes, scale_by_learning_rate, tree_map)
+from .._validate import check_hyperparameter, check_shapes
+from ..base import apply_updates, chain, scale_by_learning_rate, stateless, tree_map  # noqa: F401
+from .adam import scale_by_adam
 
 __all__ = ["add_decayed_weights", "add_l2", "adamw", "adam_l2"]
 
@@ -17,17 +17,13 @@ def add_decayed_weights(weight_decay=1e-2):
     decoupled weight decay (AdamW); placed first it is L2 regularization (:func:`add_l2`)."""
     wd = check_hyperparameter("weight_decay", weight_decay)
 
-    def init(params):
-        check_broadcast("weight_decay", wd, params)
-        return EmptyState()
-
     def update(updates, state, params=None):
         if params is None:
             raise ValueError("Invalid params: None (weight decay needs the params: update(grads, state, params))")
         check_shapes(updates, params)
         return tree_map(lambda u, p: u + wd * p, updates, params), state
 
-    return GradientTransformation(init, update)
+    return stateless(update, weight_decay=wd)
 
 
 def add_l2(weight_decay=1e-2):

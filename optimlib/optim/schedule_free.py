@@ -20,9 +20,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .adam_family import scale_by_adam
-from .base import (GradientTransformation, chain, check_broadcast, check_hyperparameter, check_learning_rate,
-                   check_shapes, scale_by_learning_rate, tree_map)
+from .._validate import check_broadcast, check_hyperparameter, check_learning_rate, check_shapes
+from ..base import GradientTransformation, chain, scale_by_learning_rate, tree_map
+from .adam import scale_by_adam
 from .weight_decay import add_decayed_weights
 
 __all__ = ["ScheduleFreeState", "schedule_free", "schedule_free_sgd", "schedule_free_adamw",

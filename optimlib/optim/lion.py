@@ -9,8 +9,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import (GradientTransformation, chain, check_broadcast, check_hyperparameter, check_shapes,
-                   scale_by_learning_rate, tree_map)
+from .._validate import check_hyperparameter
+from ..base import chain, per_leaf, scale_by_learning_rate
 from .weight_decay import add_decayed_weights
 
 __all__ = ["LionState", "scale_by_lion", "lion"]
@@ -28,18 +28,12 @@ def scale_by_lion(b1=0.9, b2=0.99):
     b1 = check_hyperparameter("b1", b1, 0.0, 1.0, high_inclusive=True)
     b2 = check_hyperparameter("b2", b2, 0.0, 1.0, high_inclusive=True)
 
-    def init(params):
-        check_broadcast("b1", b1, params)
-        check_broadcast("b2", b2, params)
-        return LionState(m=tree_map(np.zeros_like, params))
+    def update(g, m):
+        direction = np.sign(b1 * m + (1 - b1) * g)                           # the sign of the interpolation
+        m = b2 * m + (1 - b2) * g                                             # then the average moves
+        return direction, m
 
-    def update(grads, state, params=None):
-        check_shapes(grads, state.m)
-        direction = tree_map(lambda m, g: np.sign(m * b1 + g * (1 - b1)), state.m, grads)
-        m = tree_map(lambda m, g: m * b2 + g * (1 - b2), state.m, grads)
-        return direction, LionState(m)
-
-    return GradientTransformation(init, update)
+    return per_leaf(LionState, update, b1=b1, b2=b2)
 
 
 def lion(learning_rate=1e-4, b1=0.9, b2=0.99, weight_decay=0.0):
