@@ -18,7 +18,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._validate import check_broadcast, check_hyperparameter, check_learning_rate, check_shapes
+from ._validate import check_broadcast, check_hyperparameter, check_learning_rate, check_params, check_shapes
 
 __all__ = ["GradientTransformation", "ScaleByLearningRateState", "EmptyState", "chain", "apply_updates", "tree_map",
            "per_leaf", "stateless", "scale", "scale_by_learning_rate"]
@@ -74,6 +74,7 @@ def per_leaf(state_type, update_leaf, *, initial=None, **hyperparameters):
     start = [(initial or {}).get(f, 0.0) for f in fields]
 
     def init(params):
+        check_params(params)
         for name, value in hyperparameters.items():
             check_broadcast(name, value, params)
         leaves = [tree_map(lambda p: np.full_like(p, v), params) for v in start]  # one new array per field

@@ -80,7 +80,8 @@ def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
 
     Args:
         learning_rate: :math:`\alpha \ge 0`: a float, an array broadcasting against the params, or a schedule.
-        b1: :math:`\beta_1 \in [0, 1)`, decay of the first moment. b2: :math:`\beta_2 \in [0, 1)`, of the second.
+        b1: :math:`\beta_1 \in [0, 1)`, decay of the first moment.
+        b2: :math:`\beta_2 \in [0, 1)`, decay of the second moment.
         eps: :math:`\epsilon \ge 0`, added to :math:`\sqrt{\hat v_t}` (outside the root).
 
     .. note::
@@ -90,7 +91,7 @@ def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
         With :math:`\epsilon = 0` Adam is invariant to scaling the gradients. The paper's convergence proof is
         flawed (Reddi et al. 2018, :func:`amsgrad`).
 
-    Reference:
+    References:
         Kingma & Ba (2015), Adam: a method for stochastic optimization, ICLR, arXiv:1412.6980.
 
     Example:
@@ -111,7 +112,7 @@ def amsgrad(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
         This is ``torch.optim.Adam(..., amsgrad=True)``: the maximum of the raw :math:`v_t`, then bias
         correction. Reddi et al.'s Algorithm 2 has no bias correction and a decaying :math:`\alpha_t=\alpha/\sqrt t`.
 
-    Reference:
+    References:
         Reddi, Kale & Kumar (2018), On the convergence of Adam and beyond, ICLR, arXiv:1904.09237.
 
     Example:

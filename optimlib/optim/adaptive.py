@@ -71,7 +71,7 @@ def adagrad(learning_rate, eps=1e-10, initial_accumulator_value=0.0):
         *inside* the root and starts :math:`G_0 = 0.1`. The rate of a coordinate never increases; under a
         constant gradient with :math:`\delta = 0` the :math:`t`-th step is :math:`\eta\,\mathrm{sign}(g)/\sqrt t`.
 
-    Reference:
+    References:
         Duchi, Hazan & Singer (2011), Adaptive subgradient methods for online learning and stochastic
         optimization, JMLR 12.
 
@@ -130,7 +130,7 @@ def adadelta(learning_rate=1.0, rho=0.9, eps=1e-6):
         The first step is :math:`\sqrt{\epsilon}\, g / \sqrt{(1-\rho) g^2 + \epsilon}`, about
         :math:`\sqrt{\epsilon / (1 - \rho)}` in size.
 
-    Reference:
+    References:
         Zeiler (2012), ADADELTA: an adaptive learning rate method, arXiv:1212.5701.
 
     Example:
@@ -194,7 +194,7 @@ def rmsprop(learning_rate, decay=0.99, eps=1e-8, centered=False):
         :math:`\eta/\sqrt{1-\gamma}` in size when :math:`\epsilon = 0` (:math:`10\eta` at 0.99), and
         :math:`\eta/\sqrt{\gamma(1-\gamma)}` centered. Graves's version adds momentum to the centered step.
 
-    Reference:
+    References:
         Tieleman & Hinton (2012), Lecture 6.5, rmsprop, Coursera: Neural Networks for Machine Learning.
         Graves (2013), Generating sequences with recurrent neural networks, arXiv:1308.0850, eqs. (38)-(41).
 

@@ -100,7 +100,7 @@ def newton(hessian, learning_rate=1.0):
         evaluated and :math:`Hp = g` is solved (LU), never inverted. A singular :math:`H` gives a NaN step,
         which :func:`~optimlib.run` reports as divergence, not an exception.
 
-    Reference:
+    References:
         Nocedal & Wright (2006), *Numerical Optimization*, 2nd ed., Springer, ch. 3.3.
 
     Example:
@@ -140,8 +140,10 @@ def damped_newton(f, hessian, *, c=1e-4, shrink=0.5, max_backtracks=50):
     :math:`t = 1` is accepted and convergence is quadratic. Each row of a batch searches on its own.
 
     Args:
-        f: the objective, ``(..., d) -> (...)`` (a Surface's ``f``). hessian: :math:`H`, as in :func:`newton`.
-        c: :math:`c \in (0, 1)`, the Armijo constant. shrink: :math:`\beta \in (0, 1)`.
+        f: the objective, ``(..., d) -> (...)`` (a Surface's ``f``).
+        hessian: :math:`H`, as in :func:`newton`.
+        c: :math:`c \in (0, 1)`, the Armijo constant.
+        shrink: :math:`\beta \in (0, 1)`.
         max_backtracks: the most shrinks per step (an integer >= 0).
 
     .. note::
@@ -149,7 +151,7 @@ def damped_newton(f, hessian, *, c=1e-4, shrink=0.5, max_backtracks=50):
         modify the Hessian instead. Only sufficient decrease is checked, not the Wolfe curvature condition of
         ``torch.optim.LBFGS(line_search_fn="strong_wolfe")``.
 
-    Reference:
+    References:
         Armijo (1966), Pacific J. Math. 16(1); Nocedal & Wright (2006), *Numerical Optimization*, Algorithm 3.1.
 
     Example:

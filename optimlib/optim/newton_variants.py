@@ -37,7 +37,7 @@ def levenberg_marquardt(hessian, mu, learning_rate=1.0):
         :math:`\mu` is fixed here; the classic algorithm adapts it every step (Nocedal & Wright ch. 10.3), and
         Marquardt scales by :math:`\mathrm{diag}(H)` where Levenberg (and this function) adds :math:`\mu I`.
 
-    Reference:
+    References:
         Levenberg (1944), Quart. Appl. Math. 2(2); Marquardt (1963), J. SIAM 11(2).
 
     Example:
@@ -70,7 +70,7 @@ def saddle_free_newton(hessian, mu=0.0, learning_rate=1.0):
         Dauphin et al. approximate :math:`|H|` in a Krylov subspace (Lanczos) to scale to networks; here
         :math:`|H|` is exact, from a full eigendecomposition (:math:`O(d^3)`).
 
-    Reference:
+    References:
         Dauphin, Pascanu, Gulcehre, Cho, Ganguli & Bengio (2014), Identifying and attacking the saddle point
         problem in high-dimensional non-convex optimization, NIPS, arXiv:1406.2572.
 
@@ -114,7 +114,7 @@ def gauss_newton(jacobian, mu=0.0, learning_rate=1.0):
         ``mu > 0`` is Levenberg's damped least squares with a fixed :math:`\mu`; ``update`` takes the gradient
         :math:`J^\top r` as ``grads``, like every optimizer, rather than the residuals.
 
-    Reference:
+    References:
         Nocedal & Wright (2006), *Numerical Optimization*, 2nd ed., Springer, ch. 10.3.
 
     Example:

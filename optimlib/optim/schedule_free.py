@@ -42,11 +42,18 @@ class ScheduleFreeState(NamedTuple):
 
 
 def _warmed(learning_rate, warmup_steps):
-    """The rate of step ``k`` (0 for the first): ``learning_rate`` times the linear warm-up ``min(1, (k+1)/w)``."""
-    rate = learning_rate if callable(learning_rate) else (lambda k: learning_rate)
-    if warmup_steps == 0:
-        return rate
-    return lambda k: rate(k) * min(1.0, (k + 1) / warmup_steps)
+    """The rate of step ``k`` (0 for the first): ``learning_rate`` times the linear warm-up ``min(1, (k+1)/w)``,
+    evaluated once per step (the base step and the averaging weight both use it)."""
+    schedule = learning_rate if callable(learning_rate) else (lambda k: learning_rate)
+    last = {}
+
+    def rate(k):
+        if k not in last:
+            last.clear()
+            last[k] = schedule(k) * (min(1.0, (k + 1) / warmup_steps) if warmup_steps else 1.0)
+        return last[k]
+
+    return rate
 
 
 def schedule_free(direction, learning_rate, b1=0.9, warmup_steps=0, weight_lr_power=2.0):
@@ -111,7 +118,8 @@ def schedule_free_sgd(learning_rate=1.0, b1=0.9, weight_decay=0.0, warmup_steps=
         &\quad y_{t+1} \leftarrow (1 - \beta)\, z_{t+1} + \beta\, x_{t+1}
         \end{aligned}
 
-    The params are :math:`y`; evaluate the model at :math:`x` = ``ol.schedule_free_eval_params(state)``.
+    The params are :math:`y`; evaluate the model at :math:`x` = ``ol.schedule_free_eval_params(state)``. The
+    state is a one-element chain state ``(ScheduleFreeState,)``, as every alias's is a chain's.
 
     Args:
         learning_rate: :math:`\gamma \ge 0` (a float, an array, or a schedule; with warm-up ``warmup_steps``).
@@ -136,10 +144,11 @@ def schedule_free_sgd(learning_rate=1.0, b1=0.9, weight_decay=0.0, warmup_steps=
         >>> for _ in range(3):                      # f = y^2 / 2
         ...     updates, state = opt.update(y, state, y)
         ...     y = y + updates
-        >>> print(state.z, state.x.round(6), y)     # y = 0.1 z + 0.9 x
+        >>> sf = state[0]                           # the chain's one state
+        >>> print(sf.z, sf.x.round(6), y)           # y = 0.1 z + 0.9 x
         [0.06875] [0.272917] [0.2525]
     """
-    return schedule_free(add_decayed_weights(weight_decay), learning_rate, b1, warmup_steps, weight_lr_power)
+    return chain(schedule_free(add_decayed_weights(weight_decay), learning_rate, b1, warmup_steps, weight_lr_power))
 
 
 def schedule_free_adamw(learning_rate=0.0025, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0, warmup_steps=0,
@@ -167,7 +176,7 @@ def schedule_free_adamw(learning_rate=0.0025, b1=0.9, b2=0.999, eps=1e-8, weight
         Defazio et al. (2024), The road less scheduled, NeurIPS, arXiv:2405.15682.
     """
     direction = chain(scale_by_adam(0.0, b2, eps), add_decayed_weights(weight_decay))
-    return schedule_free(direction, learning_rate, b1, warmup_steps, weight_lr_power)
+    return chain(schedule_free(direction, learning_rate, b1, warmup_steps, weight_lr_power))
 
 
 def schedule_free_eval_params(state):

@@ -100,7 +100,8 @@ def heavy_ball(learning_rate, momentum=0.9, nesterov=False):
 
     Args:
         learning_rate: :math:`\eta \ge 0`: a float, an array broadcasting against the params, or a schedule.
-        momentum: :math:`\mu \in [0, 1)`. nesterov: the look-ahead form (requires ``momentum > 0``).
+        momentum: :math:`\mu \in [0, 1)`.
+        nesterov: the look-ahead form (requires ``momentum > 0``).
 
     .. note::
         With a constant rate this equals :func:`sgd` and ``torch.optim.SGD`` step for step (:math:`v_t =
@@ -108,7 +109,7 @@ def heavy_ball(learning_rate, momentum=0.9, nesterov=False):
         of Sutskever et al. (2013); ``torch.optim.SGD`` and Optax's ``sgd`` apply the current rate to the whole
         buffer instead.
 
-    Reference:
+    References:
         Polyak (1964), USSR Comput. Math. Math. Phys. 4(5); Sutskever, Martens, Dahl & Hinton (2013), ICML.
 
     Example:

@@ -52,7 +52,7 @@ def adamw(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
         a schedule multiplier, so torch's (and our) ``weight_decay`` is :math:`\lambda_{\rm paper}/\alpha`. Unlike
         :func:`adam_l2`, the decay is not divided by :math:`\sqrt{\hat v_t}`.
 
-    Reference:
+    References:
         Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
 
     Example:
@@ -79,7 +79,7 @@ def adam_l2(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
         are regularized less (Loshchilov & Hutter 2019, Prop. 2). With zero loss gradient and :math:`\epsilon=0`
         the first step is :math:`\alpha\,\mathrm{sign}(\theta_0)` whatever :math:`\lambda'`.
 
-    Reference:
+    References:
         Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
 
     Example:

@@ -1,4 +1,4 @@
-"""optimlib.second_order, newton_variants and cost: Newton's method and its family, against closed forms."""
+"""optimlib.optim.newton, newton_variants and cost: Newton's method and its family, against closed forms."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose

@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import optimlib as ol
+from loops import require_torch
 
 RNG = np.random.default_rng(0)   # tests of exact facts only: their values do not depend on the draw
 CUBIC = (1.5, -0.5, 0.0)     # the classical Newton-Schulz iteration X <- (3X - X X^T X) / 2: converges to U V^T
@@ -185,7 +186,7 @@ def torch_steps(torch, W0, grad, steps, kw, params_from=None):
 
 @pytest.mark.parametrize("kw", SETTINGS, ids=[str(s) for s in SETTINGS])
 def test_equals_torch_muon_with_its_iteration_in_float64(kw, monkeypatch):
-    torch = pytest.importorskip("torch")
+    torch = require_torch()
     # torch casts to bfloat16 inside _zeropower_via_newtonschulz; make that cast a copy, and the rest of its
     # Muon (momentum, Nesterov, shape factor, decay, the iteration itself) must equal ours to round-off
     monkeypatch.setattr(torch.Tensor, "bfloat16", lambda self: self.clone())
@@ -205,7 +206,7 @@ def test_each_step_equals_torch_muon_in_bfloat16_to_its_precision(kw, shape):
     # the bound is 6%. This catches a wrong shape factor (off by 40% or more), not every slip: dropping the
     # Nesterov form changes these updates by about as much as bfloat16 does, which is why the comparison
     # above, with torch's iteration run in float64, is the exact one.
-    torch = pytest.importorskip("torch")
+    torch = require_torch()
     W0, grad = problem(shape, 3)
     ours = run_ours(W0, grad, 20, **kw)
     _, theirs = torch_steps(torch, W0, grad, 20, kw, params_from=ours)

@@ -4,7 +4,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import optimlib as ol
-from loops import iterate, trajectory
+from loops import iterate, require_oracle, require_torch, trajectory
 
 RNG = np.random.default_rng(0)
 D = 6
@@ -81,8 +81,8 @@ SETTINGS = [dict(lr=1e-2), dict(lr=3e-2, betas=(0.95, 0.98), weight_decay=0.5),
 @pytest.mark.parametrize("grad", [quad_grad, rosen_grad], ids=["quadratic", "rosenbrock"])
 @pytest.mark.parametrize("kw", SETTINGS, ids=[str(s) for s in SETTINGS])
 def test_step_for_step_equal_to_lion_pytorch(kw, grad):
-    torch = pytest.importorskip("torch")
-    lion_pytorch = pytest.importorskip("lion_pytorch")
+    torch = require_torch()
+    lion_pytorch = require_oracle("lion_pytorch", "lion-pytorch==0.2.5")
     b1, b2 = kw.get("betas", (0.9, 0.99))
     ours = trajectory(ol.lion(kw["lr"], b1, b2, kw.get("weight_decay", 0.0)), grad, X0, 60)
     p = torch.tensor(X0.copy(), dtype=torch.float64, requires_grad=True)

@@ -5,6 +5,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import optimlib as ol
+from loops import require_oracle, require_torch
 
 RNG = np.random.default_rng(0)
 D = 6
@@ -26,14 +27,14 @@ def rosen_grad(x):
 
 
 def run(opt, grad, x0, steps):
-    """The iterates y_1.. (the params), and the states after each step."""
+    """The iterates y_1.. (the params), and the schedule-free states after each step."""
     y, states, path = np.array(x0, dtype=float), [], []
     state = opt.init(y)
     for _ in range(steps):
         updates, state = opt.update(grad(y), state, y)
         y = ol.apply_updates(y, updates)
         path.append(y)
-        states.append(state)
+        states.append(state[0])                 # the chain's one state, a ScheduleFreeState
     return np.array(path), states
 
 
@@ -79,7 +80,7 @@ def test_weight_lr_power_zero_is_a_uniform_average_during_warmup():
 
 def test_adamw_direction_has_no_first_moment():
     opt, y = ol.schedule_free_adamw(0.1, b1=0.9, b2=0.99, eps=0.0), np.array([1.0, -2.0])
-    updates, state = opt.update(np.array([3.0, -1e-4]), opt.init(y), y)
+    updates, (state,) = opt.update(np.array([3.0, -1e-4]), opt.init(y), y)
     assert_allclose(state.z - y, [-0.1, 0.1], rtol=1e-15)        # first z step: gamma * sign(g), Adam's first step
     assert_allclose(updates, state.z - y, rtol=1e-15)            # c_1 = 1: x_1 = z_1 = y_1
 
@@ -88,7 +89,7 @@ def test_eval_params_found_in_a_chain_and_only_once():
     opt = ol.chain(ol.scale(1.0), ol.schedule_free_sgd(0.1))
     y = np.array([1.0, 2.0])
     updates, state = opt.update(np.array([1.0, 1.0]), opt.init(y), y)
-    assert_array_equal(ol.schedule_free_eval_params(state), state[1].x)
+    assert_array_equal(ol.schedule_free_eval_params(state), state[1][0].x)
     with pytest.raises(ValueError, match="holds 0 schedule-free states"):
         ol.schedule_free_eval_params(ol.adam().init(y))
 
@@ -137,8 +138,8 @@ def ours_from(kw, adamw):
 @pytest.mark.parametrize("adamw, kw", [(False, s) for s in SGD_SETTINGS] + [(True, s) for s in ADAMW_SETTINGS],
                          ids=[f"SGD{s}" for s in SGD_SETTINGS] + [f"AdamW{s}" for s in ADAMW_SETTINGS])
 def test_step_for_step_equal_to_the_schedulefree_package(adamw, kw, grad, foreach):
-    torch = pytest.importorskip("torch")
-    schedulefree = pytest.importorskip("schedulefree")
+    torch = require_torch()
+    schedulefree = require_oracle("schedulefree", "schedulefree==1.4.1")
     ours, states = run(ours_from(kw, adamw), grad, X0, 50)
     p = torch.tensor(X0.copy(), dtype=torch.float64, requires_grad=True)
     cls = schedulefree.AdamWScheduleFree if adamw else schedulefree.SGDScheduleFree
