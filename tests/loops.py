@@ -24,15 +24,21 @@ def trajectory(opt, grad, x0, steps):
 
 def require_torch():
     """torch, the oracle: skip without it, unless OPTIMLIB_REQUIRE_TORCH=1 (CI), where its absence is an error."""
+    return require_oracle("torch", "torch==2.13.0")
+
+
+def require_oracle(module, package):
+    """An oracle package (torch, lion_pytorch, schedulefree): skip without it, unless OPTIMLIB_REQUIRE_TORCH=1 (CI),
+    where its absence is an error."""
+    import importlib
     import os
 
     import pytest
 
     if os.environ.get("OPTIMLIB_REQUIRE_TORCH", "") not in ("", "0"):
         try:
-            import torch
+            return importlib.import_module(module)
         except ImportError as error:
-            raise RuntimeError("OPTIMLIB_REQUIRE_TORCH=1 but torch cannot be imported: the oracle tests cannot "
-                               "run (pip install torch==2.13.0)") from error
-        return torch
-    return pytest.importorskip("torch")
+            raise RuntimeError(f"OPTIMLIB_REQUIRE_TORCH=1 but {module} cannot be imported: the oracle tests cannot "
+                               f"run (pip install {package})") from error
+    return pytest.importorskip(module)

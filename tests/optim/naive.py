@@ -87,3 +87,39 @@ def naive_adam(grad, x0, steps, learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, 
             x[i] -= learning_rate * (m_hat / (math.sqrt(v_hat) + eps) + weight_decay * x[i])
         path.append(list(x))
     return np.array(path)
+
+
+def naive_lion(grad, x0, steps, learning_rate=1e-4, b1=0.9, b2=0.99, weight_decay=0.0):
+    """Chen et al. (2023), Program 1: the sign of the interpolation, decoupled decay, then the average."""
+    x, m, path = list(x0), [0.0] * len(x0), []
+    for _ in range(steps):
+        g = grad(np.array(x))
+        for i in range(len(x)):
+            c = b1 * m[i] + (1 - b1) * g[i]
+            x[i] -= learning_rate * (math.copysign(1.0, c) * (c != 0) + weight_decay * x[i])
+            m[i] = b2 * m[i] + (1 - b2) * g[i]
+        path.append(list(x))
+    return np.array(path)
+
+
+def naive_schedule_free(grad, x0, steps, learning_rate, b1=0.9, weight_decay=0.0, weight_lr_power=2.0,
+                        warmup_steps=0, b2=None, eps=1e-8):
+    """Defazio et al. (2024), the y/z/x form with explicit x; b2 given: the AdamW direction (no first moment)."""
+    n = len(x0)
+    z, x, v, path, weight_sum, lr_max = list(x0), list(x0), [0.0] * n, [], 0.0, 0.0
+    for t in range(1, steps + 1):
+        y = [(1 - b1) * z[i] + b1 * x[i] for i in range(n)]
+        g = grad(np.array(y))
+        lr = learning_rate * (min(1.0, t / warmup_steps) if warmup_steps else 1.0)
+        lr_max = max(lr_max, lr)
+        weight_sum += lr_max ** weight_lr_power
+        c = lr_max ** weight_lr_power / weight_sum
+        for i in range(n):
+            d = g[i]
+            if b2 is not None:
+                v[i] = b2 * v[i] + (1 - b2) * g[i] ** 2
+                d = g[i] / (math.sqrt(v[i] / (1 - b2 ** t)) + eps)
+            z[i] -= lr * (d + weight_decay * y[i])
+            x[i] = (1 - c) * x[i] + c * z[i]
+        path.append([(1 - b1) * z[i] + b1 * x[i] for i in range(n)])
+    return np.array(path)

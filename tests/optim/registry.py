@@ -11,7 +11,8 @@ from typing import Callable, Optional
 from hypothesis import strategies as st
 
 import optimlib as ol
-from naive import naive_adadelta, naive_adagrad, naive_adam, naive_momentum, naive_nesterov, naive_rmsprop
+from naive import (naive_adadelta, naive_adagrad, naive_adam, naive_lion, naive_momentum, naive_nesterov, naive_rmsprop,
+                   naive_schedule_free)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +48,19 @@ _ADAM_TORCH = ((dict(), dict()),
 
 def _adam_strategies():
     return dict(learning_rate=st.floats(0.0, 0.3), b1=BETAS, b2=BETAS, eps=st.floats(1e-8, 1.0))
+
+
+def sf_sgd(learning_rate=1.0, b1=0.9, weight_decay=0.0, weight_lr_power=2.0):
+    """schedule_free_sgd with 3 warm-up steps, so that weight_lr_power matters."""
+    return ol.schedule_free_sgd(learning_rate, b1, weight_decay, warmup_steps=3, weight_lr_power=weight_lr_power)
+
+
+def sf_adamw(learning_rate=0.0025, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0, weight_lr_power=2.0):
+    return ol.schedule_free_adamw(learning_rate, b1, b2, eps, weight_decay, warmup_steps=3,
+                                  weight_lr_power=weight_lr_power)
+
+
+SF = (("count", "z", "x", "weight_sum", "lr_max", "base"),)   # the schedule-free state (its oracle: test_schedule_free)
 
 
 OPTIMIZERS = {
@@ -169,5 +183,27 @@ OPTIMIZERS = {
                (dict(learning_rate=0.01, b1=0.5, b2=0.9, eps=1e-6), "Adam",
                 dict(lr=0.01, betas=(0.5, 0.9), eps=1e-6, amsgrad=True))),
         strategies=lambda: dict(learning_rate=st.floats(0.0, 0.3), b1=BETAS, b2=BETAS)),
+    "lion": Case(  # its oracle, lion-pytorch, is compared in test_lion.py
+        make=ol.lion, quad=dict(learning_rate=ol.exponential_decay(0.3, 0.97)),
+        rosen=dict(learning_rate=ol.exponential_decay(0.02, 0.999)), rosen_steps=5000, naive=naive_lion,
+        settings=dict(learning_rate=0.01, b1=0.8, b2=0.95, weight_decay=0.3),
+        grid=dict(learning_rate=[0.01, 0.05, 0.1], b1=[0.0, 0.5, 0.9], b2=[0.5, 0.9, 0.99],
+                  weight_decay=[0.0, 0.1, 1.0]),
+        states=(("m",), (), LR), direction=ol.scale_by_lion,
+        strategies=lambda: dict(learning_rate=st.floats(0.0, 0.1), b1=BETAS, b2=BETAS)),
+    "schedule_free_sgd": Case(
+        make=sf_sgd, quad=dict(learning_rate=0.15, b1=0.5), rosen=dict(learning_rate=5e-3), rosen_steps=5000,
+        naive=partial(naive_schedule_free, warmup_steps=3),
+        settings=dict(learning_rate=1e-3, b1=0.8, weight_decay=0.1, weight_lr_power=1.0),
+        grid=dict(learning_rate=[0.01, 0.05, 0.1], b1=[0.0, 0.5, 0.9], weight_decay=[0.0, 0.1, 1.0],
+                  weight_lr_power=[0.0, 1.0, 2.0]),
+        states=SF),
+    "schedule_free_adamw": Case(
+        make=sf_adamw, quad=dict(learning_rate=0.5), rosen=dict(learning_rate=0.03, b2=0.99), rosen_steps=6000,
+        naive=partial(naive_schedule_free, warmup_steps=3),
+        settings=dict(learning_rate=0.01, b1=0.8, b2=0.99, eps=1e-3, weight_decay=0.1),
+        grid=dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999], eps=[0.0, 1e-8, 0.1],
+                  weight_decay=[0.0, 0.1, 1.0], weight_lr_power=[0.0, 1.0, 2.0]),
+        states=SF),
 }
 NAMES = sorted(OPTIMIZERS)

@@ -65,7 +65,10 @@ def test_step_for_step_equal_to_torch(name, ours, cls, kwargs, grad):
 
 
 def test_every_optimizer_with_a_torch_counterpart_is_compared():
-    assert {name for name, *_ in CASES} == set(NAMES) - {"adam_no_bias"}  # torch's Adam has no such switch
+    # torch's Adam has no switch for adam_no_bias; torch.optim has no Lion or schedule-free optimizers: their
+    # oracles (lion-pytorch, schedulefree) are compared in test_lion.py and test_schedule_free.py
+    without = {"adam_no_bias", "lion", "schedule_free_sgd", "schedule_free_adamw"}
+    assert {name for name, *_ in CASES} == set(NAMES) - without
 
 
 # torch's weight_decay in SGD, Adagrad, Adadelta and RMSprop is L2 regularization: add_l2 first in the chain.
