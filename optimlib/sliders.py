@@ -11,9 +11,9 @@ __all__ = ["log_grid", "SLIDER_LABELS"]
 
 SLIDER_LABELS = {
     "learning_rate": "learning rate η", "momentum": "momentum μ", "b1": "β₁", "b2": "β₂", "decay": "decay ρ",
-    "rho": "ρ", "weight_decay": "weight decay λ", "eps": "ε", "batch_size": "batch size", "steps": "steps",
-    "damping": "damping λ", "mu": "μ", "condition_number": "condition number κ", "beta": "β",
-    "noise": "noise level", "alpha": "α", "decay_rate": "decay rate", "lr": "learning rate η",
+    "rho": "ρ", "weight_decay": "weight decay λ", "eps": "ε", "batch_size": "batch size B", "steps": "steps",
+    "damping": "damping λ", "mu": "damping μ", "condition_number": "condition number κ", "beta": "β",
+    "noise": "noise σ", "alpha": "α", "decay_rate": "decay rate (per epoch)", "lr": "learning rate η",
 }
 
 
@@ -28,9 +28,25 @@ def log_grid(low, high, n):
     return np.array([float(f"{v:.3g}") for v in np.geomspace(low, high, int(n))])
 
 
-def _fmt(v):
-    """A slider value as shown: 3 significant digits, short exponents (``1e-4``)."""
-    return f"{v:.3g}".replace("e-0", "e-").replace("e+0", "e")
+_SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _fmt(v, digits=3):
+    """A number as the book prints it: ``digits`` significant digits, a true minus, and ``a × 10ⁿ`` outside
+    [0.001, 10⁴) (``0.00123``, ``2.5``, ``1.78 × 10⁻⁴``, ``10⁻¹²``, ``−3``)."""
+    v = float(v)
+    if not np.isfinite(v) or v == 0:
+        return {0.0: "0"}.get(v, str(v))
+    if 1e-3 <= abs(v) < 1e4:
+        text = np.format_float_positional(float(f"{v:.{digits}g}"), precision=digits, unique=True,
+                                          fractional=False, trim="-")
+    else:
+        mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        power = "10" + str(int(exponent)).translate(_SUP)
+        text = power if mantissa in ("1", "-1") else f"{mantissa} × {power}"
+        text = ("-" + text) if mantissa == "-1" else text
+    return text.replace("-", "\u2212")
 
 
 def grid_index(grid, value):
@@ -81,6 +97,19 @@ def initial_index(initial, sliders):
     if extra:
         raise ValueError(f"Invalid initial: {sorted(extra)} are not sliders")
     return index
+
+
+def check_edges(edges, sliders):
+    """``{slider: (value, text)}`` (or ``{slider: value}``): where a slider crosses a stability edge, and what to
+    call it (``(0.2, "2/L")``), marked on the slider's track."""
+    out = {}
+    for name, edge in (edges or {}).items():
+        value, text = edge if isinstance(edge, (tuple, list)) else (edge, "")
+        if name not in sliders or not np.isfinite(float(value)):
+            raise ValueError(f"Invalid edges[{name!r}]: {edge!r} (give a finite value for one of the sliders "
+                             f"{sorted(sliders)})")
+        out[name] = (float(value), str(text))
+    return out
 
 
 def slider_labels(labels, sliders):
