@@ -19,14 +19,16 @@ from .sliders import _fmt
 from .style import optimizer_style
 
 W, PH, TOP = 960, 330, 40                 # viewBox width, panel height, top band (settings, divergence notes)
+W1 = 540                                  # the width of a one-panel figure (drawn at most at this size, 1:1)
 FS, BOT, ROW = 18, 56, 24                 # font size; band under a panel (ticks, axis label); legend row height
 NARROW = 600                              # below this width (CSS px) the panels of an explorer are stacked
 MAX_POINTS = 600                          # at most this many points per drawn curve
 _JS = (pathlib.Path(__file__).parent / "static" / "explorer.js").read_text()
-_CSS = (".ol-explorer{margin:1em 0;font-family:system-ui,sans-serif;max-width:960px}"
+_CSS = (".ol-explorer{margin:1em 0;font-family:system-ui,sans-serif;max-width:960px;text-align:left}"
         ".ol-explorer .ol-title{font-weight:bold;margin:.2em 0 .4em}"
         ".ol-explorer .ol-controls{display:flex;flex-wrap:wrap;gap:.3em 1.5em;align-items:center}"
         ".ol-explorer .ol-control{display:flex;flex-wrap:wrap;align-items:center;gap:0 .5em;max-width:100%}"
+        ".ol-explorer .ol-control label{min-width:8.5em}"
         ".ol-explorer .ol-track{position:relative;display:inline-block;padding:1.1em 0 1.1em}"
         ".ol-explorer .ol-track input{width:11em;max-width:60vw;margin:0;display:block}"
         ".ol-explorer .ol-range{position:absolute;left:0;right:0;bottom:0;display:flex;"
@@ -247,8 +249,9 @@ def _layouts(panels, names):
     screens). Each: the viewBox size ``vb``, a translation ``t`` per panel, and its legend (svg, drawn at the
     bottom); the panels' own coordinates do not change, so the data serve both."""
     out = {}
-    legend, rows = _legend(names, panels[0].x, TOP + PH + BOT + ROW // 2, W - 10)
-    out["w"] = {"vb": [W, TOP + PH + BOT + ROW * rows + 4], "t": [[0, 0]] * len(panels), "leg": legend}
+    width = W if len(panels) > 1 else W1
+    legend, rows = _legend(names, panels[0].x, TOP + PH + BOT + ROW // 2, width - 10)
+    out["w"] = {"vb": [width, TOP + PH + BOT + ROW * rows + 4], "t": [[0, 0]] * len(panels), "leg": legend}
     if len(panels) > 1:
         width = float(np.ceil(max(p.margin + p.w + 20 for p in panels)))
         band = PH + BOT + 14
@@ -359,8 +362,9 @@ def _html(uid, spec, panels, series, frames, static, names):
     legends = "".join(f'<g class="ol-leg" data-lay="{k}" display="{"inline" if k == "w" else "none"}">'
                       f'{v["leg"]}</g>' for k, v in lay.items())
     vb = lay["w"]["vb"]
+    big = f' style="max-width:{vb[0]}px"' if vb[0] < W else ""  # a small figure is not blown up on a desktop
     svg = (f'<svg viewBox="0 0 {vb[0]} {vb[1]}" xmlns="http://www.w3.org/2000/svg" role="img" font-size="{FS}" '
-           f'font-family="system-ui,sans-serif" data-lay="w"><title>{alt}</title>{groups}{legends}'
+           f'font-family="system-ui,sans-serif" data-lay="w"{big}><title>{alt}</title>{groups}{legends}'
            f'<g class="ol-top">{top}</g></svg>')
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     return (f'<div class="ol-explorer" id="{uid}" role="figure" aria-label="{alt}">'

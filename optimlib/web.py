@@ -15,10 +15,12 @@ import numpy as np
 
 from .sliders import _fmt
 from .specs import FLOOR, CurveSpec, Spec, axis_limits
-from .svg import _SEEN, MAX_POINTS, PH, TOP, W  # noqa: F401  (the id registry and viewBox sizes, also as ol.web.*)
+from .svg import _SEEN, MAX_POINTS, PH, TOP, W, W1  # noqa: F401  (the id registry and viewBox sizes, as ol.web.*)
 from .svg import _contour_png, _html, _margin, _marker_path, _Panel, _series, _thin, _uid
 
 __all__ = ["web_explorer", "web_curve_explorer", "WebExplorer"]
+
+LOSS_W = 440  # the widest loss panel beside a path panel (viewBox units)
 
 
 class WebExplorer:
@@ -112,8 +114,9 @@ def _surface_panels(spec):
         pw, ylim0, labels0 = 400.0, axis_limits([spec.curve()[1]]), (sym[0], f"f({sym[0]})")
     x0 = _margin(ylim0, False, labels0[1])
     p0 = _Panel(x0, pw, (xa, xb), ylim0, xlabel=labels0[0], ylabel=labels0[1])
-    x1 = x0 + p0.w + 30 + _margin(ylim1, spec.fstar is not None, label)
-    p1 = _Panel(x1, W - 28 - x1, (0, spec.steps), ylim1, ylog=spec.fstar is not None, xlabel="step t", ylabel=label)
+    # the loss panel at most LOSS_W wide, at the right: stacked on a phone, neither panel makes the figure wider
+    w1 = min(W - 28 - (x0 + p0.w + 30 + _margin(ylim1, spec.fstar is not None, label)), LOSS_W)
+    p1 = _Panel(W - 28 - w1, w1, (0, spec.steps), ylim1, ylog=spec.fstar is not None, xlabel="step t", ylabel=label)
     return p0, p1
 
 
@@ -151,7 +154,7 @@ def web_curve_explorer(draw, sliders, **kwargs):
     grid, n = spec.grid(), len(spec.panels)
     lims = [spec.limits(i) for i in range(n)]
     margins = [_margin(lims[i][1], p.get("yscale") == "log", p.get("ylabel", "")) for i, p in enumerate(spec.panels)]
-    width = (W - 28 - sum(margins) - 30 * (n - 1)) / n
+    width = ((W if n > 1 else W1) - 28 - sum(margins) - 30 * (n - 1)) / n  # one panel: a smaller figure
     panels, series, static, x = [], [], [], 0.0
     for i, p in enumerate(spec.panels):
         x += margins[i]
