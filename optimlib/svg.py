@@ -20,7 +20,7 @@ from .style import optimizer_style
 
 W, PH, TOP = 960, 330, 40                 # viewBox width, panel height, top band (settings, divergence notes)
 W1 = 540                                  # the width of a one-panel figure (drawn at most at this size, 1:1)
-FS, BOT, ROW = 18, 56, 24                 # font size; band under a panel (ticks, axis label); legend row height
+FS, BOT, ROW = 18, 60, 24                 # font size; band under a panel (ticks, axis label); legend row height
 NARROW = 600                              # below this width (CSS px) the panels of an explorer are stacked
 MAX_POINTS = 600                          # at most this many points per drawn curve
 _JS = (pathlib.Path(__file__).parent / "static" / "explorer.js").read_text()
@@ -185,12 +185,12 @@ def _axes_svg(uid, i, p):
     for v, lab in _ticks(*p.xlim, p.xlog):
         X = p.x + (v - p.xlim[0]) / (p.xlim[1] - p.xlim[0]) * p.w
         out.append(f'<line x1="{X:.1f}" x2="{X:.1f}" y1="{p.y + p.h}" y2="{p.y + p.h + 5}" stroke="#333"/>'
-                   f'<text x="{X:.1f}" y="{p.y + p.h + 22}" text-anchor="middle">{lab}</text>')
+                   f'<text x="{X:.1f}" y="{p.y + p.h + 27}" text-anchor="middle">{lab}</text>')
     for v, lab in _ticks(*p.ylim, p.ylog):
         Y = p.y + (1 - (v - p.ylim[0]) / (p.ylim[1] - p.ylim[0])) * p.h
         out.append(f'<line x1="{p.x - 5}" x2="{p.x}" y1="{Y:.1f}" y2="{Y:.1f}" stroke="#333"/>'
                    f'<text x="{p.x - 8}" y="{Y + 0.35 * FS:.1f}" text-anchor="end">{lab}</text>')
-    out.append(f'<text x="{p.x + p.w / 2}" y="{p.y + p.h + 46}" text-anchor="middle">{html.escape(p.xlabel)}</text>'
+    out.append(f'<text x="{p.x + p.w / 2}" y="{p.y + p.h + 51}" text-anchor="middle">{html.escape(p.xlabel)}</text>'
                f'<text transform="translate({p.label_x:.1f},{p.y + p.h / 2}) rotate(-90)" text-anchor="middle">'
                f'{html.escape(p.ylabel)}</text>')
     return "".join(out)
