@@ -88,7 +88,7 @@ def _thin(X, Y, keep=None):
 
     Thinned so that what the eye sees survives, oscillations included: points are rounded to the viewBox grid,
     repeats dropped, a back-and-forth over one segment (a two-step cycle: A B A B ...) drawn once, then
-    Ramer–Douglas–Peucker keeps every point that stands out from the line through its neighbours by half a
+    Ramer–Douglas–Peucker keeps every point that stands out from the line through its neighbours by 0.8
     unit or more (a bounce, a spike), coarsening only if a curve still has more than ``MAX_POINTS`` points.
     Returns ``(points, index)``: ``index`` gives the position in the input of each kept point. ``keep`` lists
     positions that must be kept (a race's frames); the ends are always kept.
@@ -108,7 +108,7 @@ def _thin(X, Y, keep=None):
         idx.append(i)
     idx = np.asarray(idx, int)
     if len(idx) > 2:
-        tol = 0.5
+        tol = 0.8
         while True:
             kept = idx[_rdp(P[idx].astype(float), tol, must[idx])]
             if len(kept) <= MAX_POINTS or tol > 1e4:

@@ -318,3 +318,98 @@ def test_the_web_sentence_is_the_live_explorers_sentence(browser_page, rosen):
     assert [n for n, tr in live.runs.items() if tr.diverged] == ["Momentum"]
     text = root.locator(".ol-status").text_content()
     assert f"<p aria-live=\"polite\">{text}</p>" == live.status.value
+
+
+# --------------------------------------------------------------------------- what the reader sees, on every screen
+
+def test_thinning_keeps_a_two_step_cycle_and_a_spike_that_a_stride_would_hide():
+    from optimlib.svg import _thin
+
+    k = np.arange(5000)
+    X = 100 + 0.002 * k + np.where(k % 2, 6.0, 0.0)  # a bounce across a valley: two sides, 6 units apart
+    Y = 200 - 0.01 * k
+    stride = X[::50]  # the old thinning: every 50th iterate, all on one side of the bounce
+    assert np.ptp(stride - 0.002 * k[::50]) < 1
+    pts, idx = _thin(X, Y)
+    P = np.array(pts).reshape(-1, 2)
+    assert len(P) <= ol.web.MAX_POINTS and idx[0] == 0 and idx[-1] == len(X) - 1
+    side = (X[idx] - 100 - 0.002 * k[idx]).round()
+    assert {0.0, 6.0} <= set(side) and side[-2:].tolist() in ([0, 6], [6, 0])  # both sides, to the end
+    loss = np.exp(-k / 1000) * 300
+    loss[4000:4080] += np.hanning(80) * 120  # a bounce in the loss
+    pts, idx = _thin(k / 10, 400 - loss)
+    assert min(pts[1::2]) == round(400 - loss.max())  # the spike's top is drawn
+    assert len(pts) // 2 < 200  # a smooth curve needs few points
+
+
+def test_a_run_that_blows_up_in_bounds_is_diverged_not_a_number():
+    ravine = ol.quadratic(condition_number=10.0)
+    ex = ol.web_explorer(ravine, {"GD": lambda learning_rate: ol.sgd(learning_rate)},
+                         {"learning_rate": [0.1, 0.205]}, steps=100)
+    tr = ol.run(ol.sgd(0.205), ravine, ravine.start, 100)
+    assert not tr.diverged and tr.loss[-1] > 1e4  # run() keeps it: it stays inside the bound
+    expected = int(np.argmax(tr.loss > 100 * tr.loss[0]))
+    page = _Page(ex.html)
+    assert _series(page, "GD", 0)["dv"][1][0] == _series(page, "GD", 1)["dv"][1][0] == expected
+    assert _series(page, "GD", 0)["f"][1] is None and "reaches" in _series(page, "GD", 0)["f"][0]
+    from optimlib.specs import Spec
+
+    live = Spec(ravine, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": [0.1, 0.205]},
+                steps=100)
+    one = live.run_one("GD", {"learning_rate": 0.205})
+    assert one.diverged and one.diverged_at == expected and len(one.loss) == expected  # the live explorer agrees
+
+
+def test_floors_are_reported_as_below_a_threshold():
+    from optimlib.specs import Spec
+
+    bowl = ol.quadratic(condition_number=2.0)
+    spec = Spec(bowl, {"Newton": ol.newton(bowl.hess)}, {}, steps=5)
+    assert spec.result(0.0) == "f − f* below 10⁻¹²" and spec.result(3.2e-5) == "f − f* = 3.2 × 10⁻⁵"
+    k = np.arange(1.0, 50.0)
+
+    def draw(learning_rate):
+        return {"GD": (k, np.maximum(np.exp(-learning_rate * k), 1e-12))}
+
+    ex = ol.web_curve_explorer(draw, {"learning_rate": [0.1, 1.0]},
+                               panels=[{"ylabel": "L", "yscale": "log", "ylim": (1e-6, 1.0)}])
+    f = _Page(ex.html).data["series"][0]["f"]
+    assert f == [f"ends at L = {_fmt(np.exp(-0.1 * 49), 2)}", "ends at L below 10⁻⁶"]
+
+
+def test_numbers_are_typeset():
+    assert [_fmt(v) for v in (2.5, 0.00123, 1.78e-4, 1e-4, -1.0, 8.6e4, 1e-12, 0)] == [
+        "2.5", "0.00123", "1.78 × 10⁻⁴", "10⁻⁴", "−1", "8.6 × 10⁴", "10⁻¹²", "0"]
+    assert "-" not in "".join(_fmt(v) for v in (-3e-7, -0.5, -1234.0))  # a true minus, never a hyphen
+
+
+def test_sliders_show_their_range_and_a_stability_edge(rosen):
+    ex = ol.web_explorer(rosen, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": LR},
+                         steps=10, edges={"learning_rate": (2e-3, "2/λmax")})
+    assert '<span class="ol-range" aria-hidden="true"><span>10⁻⁴</span><span>0.01</span></span>' in ex.html
+    (edge,) = re.findall(r'class="ol-edge" style="left:calc\(8px \+ \(100% - 16px\) \* ([\d.]+)\)"', ex.html)
+    assert float(edge) == pytest.approx(3 / 4)  # 0.002 is the 4th of 5 values
+    assert "2/λmax = 0.002" in ex.html
+    with pytest.raises(ValueError, match=r"Invalid edges\['momentum'\]"):
+        ol.web_explorer(rosen, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": LR},
+                        edges={"momentum": 0.5})
+
+
+def test_the_initial_figure_is_drawn_without_javascript(page):
+    # the markup explorer.js writes, already in the page: each curve of the initial setting, its points
+    dyn = page.data["series"]
+    at = [2, 1]  # the middle of both sliders
+    drawn = [a.get("points", "") for t, a in page.tags if t == "polyline"]
+    for s in dyn:
+        g = sum(p * st for p, st in zip([at[u] for u in s["u"]], s["st"]))
+        pts = " ".join(f"{x},{y}" for x, y in zip(s["pts"][g][::2], s["pts"][g][1::2]))
+        if s["dv"][g] is None:
+            assert pts in drawn
+    assert sum(bool(p) for p in drawn) >= len(dyn) - 1
+
+
+def test_two_panels_have_a_stacked_layout_for_phones(page):
+    lay = page.data["lay"]
+    assert lay["w"]["vb"][0] == ol.web.W and lay["n"]["vb"][0] < 600
+    (dx0, dy0), (dx1, dy1) = lay["n"]["t"]
+    assert dy0 == 0 and dy1 > ol.web.PH and lay["n"]["vb"][1] > 2 * ol.web.PH

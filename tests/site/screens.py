@@ -156,3 +156,22 @@ def race_problems(page, width, samples=4):
     if len(seen) < 2:
         problems.append(f"{width} px: Play did not advance the race (steps seen: {sorted(seen)})")
     return problems
+
+
+def tab_stop_problems(page, width):
+    """Formulas are not Tab stops: a keyboard reader reaches the sliders without tabbing through the math."""
+    page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
+    stops = page.evaluate("() => document.querySelectorAll('mjx-container[tabindex]:not([tabindex=\"-1\"])').length")
+    return [f"{width} px: {stops} formulas are Tab stops"] if stops else []
+
+
+NO_SCRIPT_FIGURE = """() => Array.from(document.querySelectorAll('.ol-explorer')).map(root =>
+  Array.from(root.querySelectorAll('g.ol-dyn polyline')).filter(p => (p.getAttribute('points') || '').trim()).length)"""
+
+
+def no_script_problems(page, width):
+    """With JavaScript off, every explorer shows its initial figure: curves drawn, not empty axes."""
+    counts = page.evaluate(NO_SCRIPT_FIGURE)
+    if not counts:
+        return [f"{width} px: no explorer on the page"]
+    return [f"{width} px: without JavaScript explorer {i + 1} shows empty axes" for i, n in enumerate(counts) if not n]

@@ -11,8 +11,8 @@ import shutil
 
 import pytest
 
-from screens import (WIDTHS, explorer_text_problems, explorer_text_sizes, navigation_problems, overflow_problems,
-                     race_problems)
+from screens import (WIDTHS, explorer_text_problems, explorer_text_sizes, navigation_problems, no_script_problems,
+                     overflow_problems, race_problems, tab_stop_problems)
 from sitecheck import CHROMIUM, CHROMIUM_ARGS, serve
 from test_site import toc_pages
 
@@ -40,9 +40,9 @@ def browser(broken_site):
         chromium.close()
 
 
-def _open(browser, page, width):
+def _open(browser, page, width, script=True):
     chromium, base = browser
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+    context = chromium.new_context(viewport={"width": width, "height": 900}, java_script_enabled=script)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
     tab = context.new_page()
     tab.goto(base + page, wait_until="load")
@@ -50,8 +50,8 @@ def _open(browser, page, width):
     return context, tab
 
 
-def _check(browser, page, width, check):
-    context, tab = _open(browser, page, width)
+def _check(browser, page, width, check, script=True):
+    context, tab = _open(browser, page, width, script)
     try:
         return check(tab, width)
     finally:
@@ -102,6 +102,20 @@ def test_race_sentence_follows_the_step_during_play(browser, width):
     assert _check(browser, GALLERY, width, race_problems) == []
 
 
+def test_formulas_are_not_tab_stops(browser):
+    assert _check(browser, "book/02_first_and_second_order.html", 1366, tab_stop_problems) == []
+
+
+def test_without_javascript_each_explorer_shows_its_initial_figure(browser):
+    for page in _explorer_pages():
+        assert _check(browser, page, 1366, no_script_problems, script=False) == [], page
+
+
+def test_favicon_is_served_at_the_root_and_linked():
+    assert (SITE / "favicon.ico").stat().st_size > 0  # browsers ask for /favicon.ico on the root redirect page
+    assert 'rel="icon" href="../_static/favicon.ico"' in (SITE / GALLERY).read_text()
+
+
 def test_explorer_text_as_measured(browser):
     # the figures that record it: the smallest explorer text on the gallery page at each width
     sizes = {w: min(_check(browser, GALLERY, w, lambda tab, _: explorer_text_sizes(tab))) for w in WIDTHS}
@@ -148,3 +162,18 @@ def test_race_check_catches_a_stale_sentence(browser, broken_site):
         "step.value = +step.value + 1;\n          render(false);", "step.value = +step.value + 1;\n          render(true);"))
     problems = _check(browser, stale, 1366, race_problems)
     assert any("but the sentence says 'step 300 of 300" in p for p in problems), problems
+
+
+def test_tab_stop_check_catches_formulas_in_the_tab_order(browser, broken_site):
+    page = "book/02_first_and_second_order.html"
+    tabbed = _broken(broken_site, "tabs", lambda text: text.replace('"inTabOrder": false', '"inTabOrder": true'),
+                     page=page)
+    assert "formulas are Tab stops" in " ".join(_check(browser, tabbed, 1366, tab_stop_problems))
+
+
+def test_no_script_check_catches_empty_axes(browser, broken_site):
+    import re
+
+    empty = _broken(broken_site, "nojs", lambda text: re.sub(r'(<g class="ol-dyn">).*?(</g></g>)', r"\1\2", text))
+    problems = _check(browser, empty, 1366, no_script_problems, script=False)
+    assert problems and all("shows empty axes" in p for p in problems)
