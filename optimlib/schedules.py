@@ -14,7 +14,7 @@ series), and a constant or :func:`cosine_decay` rate leaves SGD in a noise ball.
 """
 import math
 
-from .base import check_hyperparameter, check_learning_rate
+from ._validate import check_hyperparameter, check_learning_rate
 
 __all__ = ["constant_schedule", "step_decay", "exponential_decay", "inverse_time_decay", "inverse_sqrt_decay",
            "cosine_decay", "warmup", "get_schedule"]

@@ -4,6 +4,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import optimlib as ol
+from optimlib import _validate
 
 
 def test_tree_map_on_array_and_nested_dict():
@@ -106,34 +107,34 @@ def test_float32_stays_float32_with_numpy_float64_scalars():
 ])
 def test_check_hyperparameter_names_argument_and_value(value, low, high, message):
     with pytest.raises(ValueError, match=message):
-        ol.check_hyperparameter("learning_rate", value, low, high)
+        _validate.check_hyperparameter("learning_rate", value, low, high)
 
 
 def test_check_hyperparameter_returns_float_or_float_array():
-    assert type(ol.check_hyperparameter("x", np.float64(0.5))) is float
-    assert type(ol.check_hyperparameter("x", 2)) is float
-    arr = ol.check_hyperparameter("x", [[1], [2]])
+    assert type(_validate.check_hyperparameter("x", np.float64(0.5))) is float
+    assert type(_validate.check_hyperparameter("x", 2)) is float
+    arr = _validate.check_hyperparameter("x", [[1], [2]])
     assert arr.dtype == np.float64 and arr.shape == (2, 1)
-    assert ol.check_hyperparameter("x", np.ones(2, np.float32)).dtype == np.float32
+    assert _validate.check_hyperparameter("x", np.ones(2, np.float32)).dtype == np.float32
     given = np.array([0.1, 0.2])
-    kept = ol.check_hyperparameter("x", given)
+    kept = _validate.check_hyperparameter("x", given)
     given[0] = -1.0                                   # the caller's later edit does not reach the optimizer
     assert kept[0] == 0.1
-    assert ol.check_hyperparameter("x", 0.0, 0.0, low_inclusive=True) == 0.0
+    assert _validate.check_hyperparameter("x", 0.0, 0.0, low_inclusive=True) == 0.0
     with pytest.raises(ValueError, match=r"must be in \(0, 1\]"):
-        ol.check_hyperparameter("x", 0.0, 0.0, 1.0, low_inclusive=False, high_inclusive=True)
+        _validate.check_hyperparameter("x", 0.0, 0.0, 1.0, low_inclusive=False, high_inclusive=True)
 
 
 def test_check_learning_rate_validates_a_schedule_at_step_zero():
-    assert callable(ol.check_learning_rate(lambda t: 0.1))
+    assert callable(_validate.check_learning_rate(lambda t: 0.1))
     with pytest.raises(ValueError, match="learning_rate"):
-        ol.check_learning_rate(lambda t: -1.0)
+        _validate.check_learning_rate(lambda t: -1.0)
 
 
 def test_check_shapes_on_dicts():
     params = {"w": np.zeros((2, 2)), "b": np.zeros(2)}
-    ol.check_shapes({"w": np.ones((2, 2)), "b": np.ones(2)}, params)
+    _validate.check_shapes({"w": np.ones((2, 2)), "b": np.ones(2)}, params)
     with pytest.raises(ValueError, match=r"grads\['b'\]: shape \(3,\)"):
-        ol.check_shapes({"w": np.ones((2, 2)), "b": np.ones(3)}, params)
+        _validate.check_shapes({"w": np.ones((2, 2)), "b": np.ones(3)}, params)
     with pytest.raises(ValueError, match="keys"):
-        ol.check_shapes(np.ones(2), params)
+        _validate.check_shapes(np.ones(2), params)

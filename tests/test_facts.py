@@ -181,6 +181,23 @@ def test_rmsprop_first_step_is_eta_over_sqrt_one_minus_decay(decay, factor):
     assert_allclose(ups[0], [-0.01 * factor, 0.01 * factor], rtol=1e-13)
 
 
+def test_rmsprop_defaults_are_torchs():
+    assert ol.rmsprop(0.01).init(np.zeros(1))[0]._fields == ("Eg2",)
+    _, ups = iterate(ol.rmsprop(0.01, eps=0.0), lambda x: np.array([3.0]), [0.0], 1)
+    assert_allclose(ups[0], [-0.1], rtol=1e-13)  # decay 0.99: eta / sqrt(0.01)
+
+
+@pytest.mark.parametrize("decay", [0.99, 0.9, 0.5])
+def test_centered_rmsprop_under_a_constant_gradient_steps_eta_over_sqrt_s_times_1_minus_s(decay):
+    # E[g]_t = s g and E[g^2]_t = s g^2 with s = 1 - decay^t, so the centered denominator is sqrt(s (1 - s)) |g|:
+    # the first step is eta / sqrt(decay (1 - decay)), and the steps grow as the variance estimate vanishes
+    eta, g, steps = 0.01, -4.0, 6
+    _, ups = iterate(ol.rmsprop(eta, decay=decay, eps=0.0, centered=True), lambda x: np.array([g]), [0.0], steps)
+    s = 1 - decay ** np.arange(1, steps + 1)
+    assert_allclose(ups[:, 0], eta / np.sqrt(s * (1 - s)), rtol=1e-9)
+    assert ol.rmsprop(eta, centered=True).init(np.zeros(2))[0]._fields == ("Eg", "Eg2")
+
+
 # ---------------------------------------------------------------------------------------------------------- Adam
 
 def test_adam_first_step_is_alpha_sign_g():

@@ -21,7 +21,7 @@ SURFACES = {
 
 
 def test_every_surface_of_the_library_is_under_test():
-    from optimlib import functions
+    from optimlib.problems import surfaces as functions
     factories = set(functions.__all__) - {"Surface", "surface_from_expr", "classify_stationary_point",
                                           "stationary_points"}
     assert factories <= set(SURFACES)
@@ -151,3 +151,13 @@ def test_validation():
         ol.classify_stationary_point(ol.rosenbrock(), np.zeros(2))
     with pytest.raises(ValueError, match="Invalid x: shape"):
         ol.classify_stationary_point(ol.rosenbrock(), np.zeros(3))
+
+
+def test_f_min_is_the_least_value_over_the_minima():
+    assert ol.rosenbrock().f_min == 0.0 and ol.saddle().f_min is None  # the saddle lists no minimum
+    plateau = ol.plateau_saddle()
+    assert plateau.f_min == float(plateau.f(plateau.minima).min()) and abs(plateau.f_min) < 1e-10
+    x = sp.Symbol("x")
+    tilted = ol.surface_from_expr("tilted wells", x**4 / 4 - x**2 / 2 + x / 10, (x,), domain=((-2, 2),),
+                                  start=(0.0,), minima=((0.9459,), (-1.0488,)))
+    assert tilted.f_min == float(tilted.f(tilted.minima[1])) < float(tilted.f(tilted.minima[0]))  # the deeper one

@@ -83,13 +83,14 @@ def naive_adadelta(grad, x0, steps, learning_rate=1.0, rho=0.9, eps=1e-6):
     return np.array(path)
 
 
-def naive_rmsprop(grad, x0, steps, learning_rate, decay=0.9, eps=1e-8):
-    x, Eg2, path = list(x0), [0.0] * len(x0), []
+def naive_rmsprop(grad, x0, steps, learning_rate, decay=0.99, eps=1e-8, centered=False):
+    x, Eg, Eg2, path = list(x0), [0.0] * len(x0), [0.0] * len(x0), []
     for _ in range(steps):
         g = grad(np.array(x))
         for i in range(len(x)):
             Eg2[i] = decay * Eg2[i] + (1 - decay) * g[i] ** 2
-            x[i] -= learning_rate * g[i] / (math.sqrt(Eg2[i]) + eps)
+            Eg[i] = decay * Eg[i] + (1 - decay) * g[i] if centered else 0.0
+            x[i] -= learning_rate * g[i] / (math.sqrt(Eg2[i] - Eg[i] ** 2) + eps)
         path.append(list(x))
     return np.array(path)
 
@@ -150,6 +151,10 @@ REGISTRY = {
                     dict(learning_rate=ol.exponential_decay(0.01, 0.999), decay=0.99), 6000, naive_rmsprop,
                     dict(learning_rate=0.01, decay=0.7, eps=1e-3),
                     dict(learning_rate=[0.001, 0.01, 0.1], decay=[0.5, 0.9, 0.99], eps=[0.0, 1e-8, 1e-2])),
+    "centered_rmsprop": Case(partial(ol.rmsprop, centered=True), dict(learning_rate=ol.cosine_decay(0.05, 300)),
+                             dict(learning_rate=ol.exponential_decay(0.005, 0.999), decay=0.99), 6000,
+                             partial(naive_rmsprop, centered=True), dict(learning_rate=0.01, decay=0.7, eps=1e-3),
+                             dict(learning_rate=[0.001, 0.01, 0.1], decay=[0.5, 0.9, 0.99], eps=[0.0, 1e-8, 1e-2])),
     "adam": Case(ol.adam, dict(learning_rate=0.3, b1=0.5), dict(learning_rate=0.03), 3000, naive_adam,
                  dict(learning_rate=0.05, b1=0.8, b2=0.99, eps=1e-3),
                  dict(learning_rate=[0.01, 0.1, 0.3], b1=[0.0, 0.5, 0.9], b2=[0.9, 0.99, 0.999], eps=[0, 1e-8, 0.1])),
@@ -203,7 +208,8 @@ def test_equals_a_naive_loop_in_paper_form(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_batched_hyperparameters_equal_a_loop_over_settings(name):
     case = REGISTRY[name]
-    varied = set(inspect.signature(case.make).parameters) - {"nesterov"} - ({"momentum"} if name == "sgd" else set())
+    varied = set(inspect.signature(case.make).parameters) - {"nesterov", "centered"} - (
+        {"momentum"} if name == "sgd" else set())
     assert set(case.grid) == varied, f"every hyperparameter of {name} is varied in its grid"
     x0 = np.array([[0.5, -1.0], [-1.0, 2.0], [2.0, 0.3]])
     batch = {k: np.array(v, dtype=float)[:, None] for k, v in case.grid.items()}

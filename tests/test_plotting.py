@@ -160,7 +160,7 @@ def test_styles_are_distinct_and_stable():
 
 def test_book_style_is_applied_only_on_purpose():
     before = dict(matplotlib.rcParams)
-    import optimlib.plotting  # noqa: F401
+    import optimlib.viz.runs  # noqa: F401
 
     assert dict(matplotlib.rcParams) == before
     with ol.book_style():
@@ -169,7 +169,7 @@ def test_book_style_is_applied_only_on_purpose():
 
 
 def test_exit_point_is_where_the_path_crosses_the_border():
-    from optimlib.plotting import exit_point
+    from optimlib.viz.geometry import exit_point
 
     path = np.array([[0.0, 0.0], [0.5, 0.5], [3.0, 1.0], [50.0, -80.0]])
     e = exit_point(path, (-1, -1), (1, 1))
@@ -178,7 +178,7 @@ def test_exit_point_is_where_the_path_crosses_the_border():
 
 
 def test_newton_family_differs_by_colour_and_every_look_is_unique():
-    from optimlib.style import _CYCLE, _STYLES
+    from optimlib.viz.style import _CYCLE, _STYLES
 
     family = ["Newton", "Damped Newton", "Saddle-free Newton", "Levenberg-Marquardt", "Gauss-Newton"]
     assert len({ol.optimizer_style(n)["color"] for n in family}) == len(family)
@@ -196,8 +196,8 @@ def test_names_match_ignoring_case_and_dash_kind():
 
 
 def test_every_marker_has_its_own_shape_on_the_web():
-    from optimlib.style import _CYCLE, _STYLES
-    from optimlib.svg import _marker_path
+    from optimlib.viz.style import _CYCLE, _STYLES
+    from optimlib.explorers.svg import _marker_path
 
     markers = {m for _, _, m in [*_STYLES.values(), *_CYCLE]}
     shapes = {_marker_path(m) for m in markers}

@@ -25,11 +25,14 @@ def test_gradient_descent_diverges_at_the_right_step():
     x0 = np.array([1.0, 0.5])
     t = ol.run(ol.sgd(3.0), q, x0, 100)  # eta * lambda = 3: x_k = (-2)^k x0
     assert t.diverged is True and t.diverged_at == 20  # 2^19 < 1e6 < 2^20
-    assert t.path.shape == (20, 2) and t.loss.shape == (20,) and t.grad_norm.shape == (20,)
-    assert_allclose(t.path, (-2.0) ** np.arange(20)[:, None] * x0, rtol=0)
+    assert t.path.shape == (101, 2) and t.loss.shape == (101,) and t.grad_norm.shape == (101,)  # one shape
+    assert t.n_valid == 20 and t.valid().path.shape == (20, 2) and t.valid().loss.shape == (20,)
+    assert_allclose(t.valid().path, (-2.0) ** np.arange(20)[:, None] * x0, rtol=0)
+    assert (t.path[20:] == t.path[19]).all() and (t.loss[20:] == t.loss[19]).all()  # frozen at x_19
     assert _finite(t) and t.steps == 100
     t = ol.run(ol.sgd(1.9), q, x0, 100)
-    assert not t.diverged and t.diverged_at is None and t.path.shape == (101, 2)
+    assert not t.diverged and t.diverged_at is None and t.path.shape == (101, 2) and t.n_valid == 101
+    assert t.valid().path.shape == (101, 2)
     t = ol.run(ol.sgd(2.0), q, x0, 50)  # eta * lambda = 2 oscillates forever between x0 and -x0
     assert not t.diverged
     assert_allclose(t.path[-2:], [-x0, x0], rtol=0)
@@ -52,14 +55,18 @@ def test_batch_freezes_diverged_rows_and_continues_the_others():
     assert t.path.shape == (201, 4, 2) and t.loss.shape == (201, 4) and t.grad_norm.shape == (201, 4)
     assert t.diverged.tolist() == [False, False, True, True]
     assert t.diverged_at.tolist() == [-1, -1, 145, 20]  # |1 - 2.1|^k exceeds 1e6 at k = 145, 2^k at k = 20
+    assert t.n_valid.tolist() == [201, 201, 145, 20]
     assert _finite(t)
+    with pytest.raises(ValueError, match=r"Invalid call: valid\(\) of a batch"):
+        t.valid()
     for row in range(4):
         single = ol.run(ol.sgd(float(eta[row, 0])), q, x0[row], 200)
-        n = len(single.path)
-        assert_allclose(t.path[:n, row], single.path, rtol=1e-15)
-        assert_allclose(t.loss[:n, row], single.loss, rtol=1e-15)
-        assert (t.path[n:, row] == single.path[-1]).all()  # frozen at the last finite point
-        assert (t.loss[n:, row] == single.loss[-1]).all()
+        assert single.path.shape == t.path[:, row].shape  # the same shape, single or batched
+        assert_allclose(t.path[:, row], single.path, rtol=1e-15)
+        assert_allclose(t.loss[:, row], single.loss, rtol=1e-15)
+        n = single.n_valid
+        assert (t.path[n:, row] == single.path[n - 1]).all()  # frozen at the last finite point
+        assert (t.loss[n:, row] == single.loss[n - 1]).all()
 
 
 def test_batch_stops_early_when_all_rows_diverged():
@@ -76,7 +83,7 @@ def test_nan_gradient_is_divergence():
     s = ol.rosenbrock()
     grad_fn = lambda x, step: s.grad(x) if step < 7 else np.full_like(x, np.nan)
     t = ol.run(ol.sgd(1e-3), s, s.start, 20, grad_fn=grad_fn)
-    assert t.diverged and t.diverged_at == 7 and t.path.shape == (7, 2) and _finite(t)
+    assert t.diverged and t.diverged_at == 7 and t.n_valid == 7 and t.path.shape == (21, 2) and _finite(t)
     x0 = np.stack([s.start, s.start + 0.1])
     grad_fn = lambda x, step: np.where((step >= 4) & (np.arange(2)[:, None] == 1), np.inf, s.grad(x))
     t = ol.run(ol.sgd(1e-3), s, x0, 10, grad_fn=grad_fn)
@@ -90,7 +97,7 @@ def test_nan_from_the_optimizer_is_divergence():
     opt = ol.GradientTransformation(lambda params: 0, update)
     s = ol.himmelblau()
     t = ol.run(opt, s, s.start, 10)
-    assert t.diverged_at == 4 and t.path.shape == (4, 2) and _finite(t)
+    assert t.diverged_at == 4 and t.valid().path.shape == (4, 2) and t.path.shape == (11, 2) and _finite(t)
 
 
 def test_loss_and_grad_norm_agree_with_the_surface():

@@ -5,7 +5,7 @@ import sympy as sp
 from numpy.testing import assert_allclose
 
 import optimlib as ol
-from optimlib.symbolic import gradient, hessian, jacobian, lambdify_derivatives, lambdify_jacobian, to_numpy
+from optimlib.problems.symbolic import gradient, hessian, jacobian, lambdify_derivatives, lambdify_jacobian, to_numpy
 
 x, y, z = sp.symbols("x y z")
 

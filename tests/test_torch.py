@@ -58,8 +58,11 @@ CASES = [
     (ol.adadelta(), O.Adadelta, dict(lr=1.0, rho=0.9, eps=1e-6)),
     (ol.adadelta(1.0, rho=0.95, eps=1e-6), O.Adadelta, dict(lr=1.0, rho=0.95, eps=1e-6)),
     (ol.adadelta(0.5, rho=0.7, eps=1e-3), O.Adadelta, dict(lr=0.5, rho=0.7, eps=1e-3)),
-    (ol.rmsprop(0.01), O.RMSprop, dict(lr=0.01, alpha=0.9, eps=1e-8)),
-    (ol.rmsprop(0.01, decay=0.99), O.RMSprop, dict(lr=0.01)),
+    (ol.rmsprop(0.01, decay=0.9), O.RMSprop, dict(lr=0.01, alpha=0.9, eps=1e-8)),
+    (ol.rmsprop(0.01), O.RMSprop, dict(lr=0.01)),
+    (ol.rmsprop(0.01, centered=True), O.RMSprop, dict(lr=0.01, centered=True)),
+    (ol.rmsprop(0.003, decay=0.8, eps=1e-4, centered=True), O.RMSprop,
+     dict(lr=0.003, alpha=0.8, eps=1e-4, centered=True)),
     (ol.rmsprop(0.003, decay=0.5, eps=1e-3), O.RMSprop, dict(lr=0.003, alpha=0.5, eps=1e-3)),
     (ol.adam(), O.Adam, dict()),
     (ol.adam(0.05, b1=0.8, b2=0.99, eps=1e-3), O.Adam, dict(lr=0.05, betas=(0.8, 0.99), eps=1e-3)),
@@ -107,7 +110,10 @@ def test_step_for_step_equal_to_torch(opt, cls, kwargs, grad):
     ours = trajectory(opt, grad, x0, steps)
     theirs = run_torch(cls, {"foreach": False, **kwargs}, grad, x0, steps)
     assert np.all(np.isfinite(ours))
-    assert_allclose(ours, theirs, rtol=1e-11, atol=1e-13)
+    # centered RMSProp subtracts E[g]^2 from E[g^2]: where the gradient settles the difference is small and
+    # round-off (torch's lerp and addcmul against our plain averages) is amplified by E[g^2] / Var[g]
+    rtol = 1e-9 if kwargs.get("centered") else 1e-11
+    assert_allclose(ours, theirs, rtol=rtol, atol=1e-13)
 
 
 def test_dict_params_equal_torch_with_several_tensors():

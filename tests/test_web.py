@@ -9,7 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import optimlib as ol
-from optimlib.sliders import _fmt
+from optimlib.explorers.sliders import _fmt
 
 LR = [1e-4, 5e-4, 1e-3, 2e-3, 1e-2]
 MOM = [0.5, 0.9, 0.99]
@@ -97,7 +97,7 @@ def test_every_grid_setting_is_in_the_data(page):
         for panel in (0, 1):
             s = _series(page, name, panel)
             assert s["u"] == uses and len(s["pts"]) == size and all(len(p) >= 4 for p in s["pts"])
-            assert all(len(p) <= 2 * ol.web.MAX_POINTS for p in s["pts"])
+            assert all(len(p) <= 2 * ol.explorers.web.MAX_POINTS for p in s["pts"])
     assert _series(page, "Momentum", 0)["st"] == [3, 1]  # learning rate slowest
 
 
@@ -108,7 +108,7 @@ def test_paths_are_the_runs_of_optimlib(page, rosen):
     pts = np.array(s["pts"][g]).reshape(-1, 2)
     # viewBox: the path panel is a square of side PH showing the domain [-2, 2] x [-1, 3]
     x0, y0, side, height = _panel_box(page, 0)
-    assert side == height == ol.web.PH and y0 == ol.web.TOP
+    assert side == height == ol.explorers.web.PH and y0 == ol.explorers.web.TOP
     px = lambda p: (x0 + (p[0] + 2) / 4 * side, y0 + (3 - p[1]) / 4 * side)  # noqa: E731
     for point, expected in ((pts[0], tr.path[0]), (pts[-1], tr.path[-1])):
         assert_allclose(point, px(expected), atol=0.6)
@@ -142,7 +142,7 @@ def test_self_contained_and_deterministic(explorer, page, rosen):
     kwargs = dict(steps=80, title="Rosenbrock", alt="Paths of GD, momentum and Adam on Rosenbrock.")
     repeat = ol.web_explorer(*args, **kwargs)  # the same explorer twice on a page: distinct element ids
     assert _Page(repeat.html).data["uid"] == page.data["uid"] + "-2"
-    ol.web._SEEN.clear()  # a new build (a new kernel)
+    ol.explorers.web._SEEN.clear()  # a new build (a new kernel)
     assert ol.web_explorer(*args, **kwargs).html == text  # gives the same page, byte for byte
 
 
@@ -169,7 +169,7 @@ def test_race_has_a_step_slider_and_a_play_button(rosen):
     assert step["class"] == "ol-step" and step["max"] == str(len(page.data["frames"]) - 1)
     assert page.find("button", **{"class": "ol-play", "aria-pressed": "false"})
     frames = page.data["frames"]
-    assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.web.MAX_POINTS
+    assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.explorers.web.MAX_POINTS
     s = _series(page, "GD", 0)
     assert len(s["pts"][0]) == 2 * len(page.data["frames"])  # one point per frame: the scrubber cuts by index
 
@@ -306,7 +306,7 @@ def test_play_animates_the_race_and_pause_stops_it(browser_page):
 def test_the_web_sentence_is_the_live_explorers_sentence(browser_page, rosen):
     # at learning rate 2e-3 and momentum 0.99, momentum diverges between GD and Adam, which do not
     pytest.importorskip("ipywidgets")
-    from optimlib.specs import Spec
+    from optimlib.explorers.spec import Spec
 
     page, _ = browser_page
     root = page.locator(".ol-explorer").first
@@ -323,7 +323,7 @@ def test_the_web_sentence_is_the_live_explorers_sentence(browser_page, rosen):
 # --------------------------------------------------------------------------- what the reader sees, on every screen
 
 def test_thinning_keeps_a_two_step_cycle_and_a_spike_that_a_stride_would_hide():
-    from optimlib.svg import _thin
+    from optimlib.explorers.svg import _thin
 
     k = np.arange(5000)
     X = 100 + 0.002 * k + np.where(k % 2, 6.0, 0.0)  # a bounce across a valley: two sides, 6 units apart
@@ -332,7 +332,7 @@ def test_thinning_keeps_a_two_step_cycle_and_a_spike_that_a_stride_would_hide():
     assert np.ptp(stride - 0.002 * k[::50]) < 1
     pts, idx = _thin(X, Y)
     P = np.array(pts).reshape(-1, 2)
-    assert len(P) <= ol.web.MAX_POINTS and idx[0] == 0 and idx[-1] == len(X) - 1
+    assert len(P) <= ol.explorers.web.MAX_POINTS and idx[0] == 0 and idx[-1] == len(X) - 1
     side = (X[idx] - 100 - 0.002 * k[idx]).round()
     assert {0.0, 6.0} <= set(side) and side[-2:].tolist() in ([0, 6], [6, 0])  # both sides, to the end
     loss = np.exp(-k / 1000) * 300
@@ -352,16 +352,17 @@ def test_a_run_that_blows_up_in_bounds_is_diverged_not_a_number():
     page = _Page(ex.html)
     assert _series(page, "GD", 0)["dv"][1][0] == _series(page, "GD", 1)["dv"][1][0] == expected
     assert _series(page, "GD", 0)["f"][1] is None and "reaches" in _series(page, "GD", 0)["f"][0]
-    from optimlib.specs import Spec
+    from optimlib.explorers.spec import Spec
 
     live = Spec(ravine, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": [0.1, 0.205]},
                 steps=100)
     one = live.run_one("GD", {"learning_rate": 0.205})
-    assert one.diverged and one.diverged_at == expected and len(one.loss) == expected  # the live explorer agrees
+    assert one.diverged and one.diverged_at == expected and one.n_valid == expected  # the live explorer agrees
+    assert np.all(one.loss[expected:] == one.loss[expected - 1])  # frozen at its last valid iterate, as run() does
 
 
 def test_floors_are_reported_as_below_a_threshold():
-    from optimlib.specs import Spec
+    from optimlib.explorers.spec import Spec
 
     bowl = ol.quadratic(condition_number=2.0)
     spec = Spec(bowl, {"Newton": ol.newton(bowl.hess)}, {}, steps=5)
@@ -410,6 +411,6 @@ def test_the_initial_figure_is_drawn_without_javascript(page):
 
 def test_two_panels_have_a_stacked_layout_for_phones(page):
     lay = page.data["lay"]
-    assert lay["w"]["vb"][0] == ol.web.W and lay["n"]["vb"][0] < 600
+    assert lay["w"]["vb"][0] == ol.explorers.web.W and lay["n"]["vb"][0] < 600
     (dx0, dy0), (dx1, dy1) = lay["n"]["t"]
-    assert dy0 == 0 and dy1 > ol.web.PH and lay["n"]["vb"][1] > 2 * ol.web.PH
+    assert dy0 == 0 and dy1 > ol.explorers.web.PH and lay["n"]["vb"][1] > 2 * ol.explorers.web.PH

@@ -6,16 +6,16 @@ surface's contours as an inline PNG, the paths and loss curves as polylines), an
 stating the current values and results. A small script (``static/explorer.js``, inlined, loaded once per page)
 only shows precomputed data: no optimizer logic runs in JavaScript, nothing is fetched.
 
-The runs, limits and words come from :mod:`optimlib.specs`, as for the live explorer; this module decides what
-to draw where, and :mod:`optimlib.svg` writes it as SVG and HTML.
+The runs, limits and words come from :mod:`optimlib.explorers.spec`, as for the live explorer; this module decides what
+to draw where, and :mod:`optimlib.explorers.svg` writes it as SVG and HTML.
 """
 import pathlib
 
 import numpy as np
 
 from .sliders import _fmt
-from .specs import FLOOR, CurveSpec, Spec, axis_limits
-from .svg import _SEEN, MAX_POINTS, PH, TOP, W, W1  # noqa: F401  (the id registry and viewBox sizes, as ol.web.*)
+from .spec import FLOOR, CurveSpec, Spec, axis_limits
+from .svg import _SEEN, MAX_POINTS, PH, TOP, W, W1  # noqa: F401  (the id registry and viewBox sizes)
 from .svg import _contour_png, _html, _margin, _marker_path, _Panel, _series, _thin, _uid
 
 __all__ = ["web_explorer", "web_curve_explorer", "WebExplorer"]
@@ -58,7 +58,7 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
 
     Every setting of the sliders' product grid is run by :func:`optimlib.run` (one batched run per optimizer);
     paths and losses are rounded to the figure's units and thinned so that what is visible survives, two-step
-    cycles and bounces included (:func:`optimlib.svg._thin`). In a race (``animate``) every step is kept to that
+    cycles and bounces included (:func:`optimlib.explorers.svg._thin`). In a race (``animate``) every step is kept to that
     standard too, and the step slider cuts each path at its step.
     """
     spec = Spec(surface, optimizers, sliders, **kwargs)
@@ -72,10 +72,9 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
         used = [order.index(u) for u in spec.uses[name]]
         extra = {"ks": []} if frames is not None else {}
         paths, losses = _series(name, 0, used, shape, 1, f=[], **extra), _series(name, 1, used, shape, 0, **extra)
-        valid = np.where(tr.diverged, tr.diverged_at, spec.steps + 1)  # valid iterates per row
         gaps = spec.gap(tr.loss)
         for r in range(int(np.prod(shape))):
-            nr = int(valid[r])
+            nr = int(tr.n_valid[r])
             keep = None if frames is None else frames[frames < nr]
             P, g = tr.path[:nr, r], gaps[:nr, r]
             X, Y = p0.px(P[:, 0], P[:, 1] if spec.dim == 2 else tr.loss[:nr, r])
@@ -186,7 +185,7 @@ def web_curve_explorer(draw, sliders, **kwargs):
 
 def _value(y, panel):
     """A curve's last value in words: ``"= 0.012"``, or ``"below 10⁻⁶"`` under the floor of a log axis (or under
-    :data:`~optimlib.specs.FLOOR`), where the value drawn is a floor, not a result."""
+    :data:`~optimlib.explorers.spec.FLOOR`), where the value drawn is a floor, not a result."""
     floor = max(FLOOR, 10.0 ** panel.ylim[0]) if panel.ylog else None
     if floor is not None and y <= floor * (1 + 1e-9):
         return f"below {_fmt(floor)}"

@@ -1,7 +1,7 @@
 """Slider grids: the values an explorer's sliders step through, their labels, and the checks on them.
 
 A slider holds a fixed grid of values (the website precomputes every setting), so a value is always found by its
-position on the grid. Shared by every explorer, live (:mod:`optimlib.live`) or on the web (:mod:`optimlib.web`).
+position on the grid. Shared by every explorer, live (:mod:`optimlib.explorers.live`) or on the web (:mod:`optimlib.explorers.web`).
 """
 import inspect
 

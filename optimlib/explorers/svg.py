@@ -1,6 +1,6 @@
 """The web explorers' encoding: viewBox geometry, SVG axes, markers and legend, and the self-contained HTML.
 
-:mod:`optimlib.web` decides what to draw; this module writes it down. A figure is one SVG in a fixed viewBox
+:mod:`optimlib.explorers.web` decides what to draw; this module writes it down. A figure is one SVG in a fixed viewBox
 (``W`` wide; panels ``PH`` high under a title band): static parts (axes, ticks, legend, the contours as an inline
 PNG) as SVG elements, the precomputed curves as integer viewBox points in a JSON payload that the inlined
 ``static/explorer.js`` turns into polylines.
@@ -14,9 +14,9 @@ import pathlib
 
 import numpy as np
 
-from .plotting import exit_point
+from ..viz.geometry import exit_point
+from ..viz.style import optimizer_style
 from .sliders import _fmt
-from .style import optimizer_style
 
 W, PH, TOP = 960, 330, 40                 # viewBox width, panel height, top band (settings, divergence notes)
 W1 = 540                                  # the width of a one-panel figure (drawn at most at this size, 1:1)
@@ -203,7 +203,7 @@ def _contour_png(surface, w, h):
     from matplotlib.figure import Figure
     from PIL import Image
 
-    from .plotting import plot_contour
+    from ..viz.surface import plot_contour
 
     scale = 1.5
     fig = Figure(figsize=(w * scale / 100, h * scale / 100), dpi=100)

@@ -5,9 +5,9 @@ preconditioner (:func:`add_l2`, :func:`adam_l2`) the decay is rescaled with the 
 (:func:`add_decayed_weights`, :func:`adamw`) every weight decays at the rate :math:`\eta_t\lambda`. For SGD the two
 coincide with :math:`\lambda = \alpha\lambda'`; for Adam they do not (Loshchilov & Hutter 2019, Props. 1 and 2).
 """
-from .adam_family import scale_by_adam
-from .base import (EmptyState, GradientTransformation, apply_updates, chain, check_broadcast,  # noqa: F401
-                   check_hyperparameter, check_shapes, scale_by_learning_rate, tree_map)
+from .._validate import check_broadcast, check_hyperparameter, check_shapes
+from ..base import EmptyState, GradientTransformation, apply_updates, chain, scale_by_learning_rate, tree_map  # noqa: F401
+from .adam import scale_by_adam
 
 __all__ = ["add_decayed_weights", "add_l2", "adamw", "adam_l2"]
 

@@ -1,7 +1,7 @@
 """Figures of a surface on its own: its contours, its curvature at a point and its Taylor models.
 
 Every function takes ``ax=None`` (a new figure when ``None``) and returns the axes; ranges come from the surface
-record (``surface.domain``). The figures of optimizer runs drawn over these live in :mod:`optimlib.plotting`.
+record (``surface.domain``). The figures of optimizer runs drawn over these live in :mod:`optimlib.viz.runs`.
 
 >>> import optimlib as ol
 >>> ax = plot_contour(ol.rosenbrock())
@@ -10,6 +10,7 @@ record (``surface.domain``). The figures of optimizer runs drawn over these live
 """
 import numpy as np
 
+from .geometry import axis_label
 from .style import OKABE_ITO
 
 __all__ = ["plot_contour", "plot_hessian_directions", "plot_taylor"]
@@ -34,22 +35,6 @@ def _grid(surface, resolution=160):
     return X, Y, np.broadcast_to(Z, X.shape)
 
 
-def _symbol(surface, i):
-    syms = getattr(surface, "symbols", None)
-    try:
-        return f"${syms[i]}$"
-    except (TypeError, IndexError):
-        return ("$x$", "$y$")[i]
-
-
-def _fstar(surface):
-    """The least value at the surface's minima, :math:`f^*` (``None`` with no surface or no known minimum)."""
-    if surface is None or np.asarray(surface.minima).size == 0:
-        return None
-    with np.errstate(all="ignore"):
-        return float(np.min(surface.f(np.asarray(surface.minima, float).reshape(-1, len(surface.domain)))))
-
-
 def contour_levels(Z, n=14):
     """Levels at quantiles of the values: even coverage of any surface, steep or flat, bounded or not."""
     finite = Z[np.isfinite(Z)]
@@ -70,7 +55,7 @@ def plot_contour(surface, ax=None, *, levels=14, filled=True, resolution=160, ma
             if len(pts):
                 ax.plot(pts[:, 0], pts[:, 1], mk, color="#444444", ms=10, label=lab, zorder=4)
     (xa, xb), (ya, yb) = surface.domain
-    ax.set(xlim=(xa, xb), ylim=(ya, yb), xlabel=_symbol(surface, 0), ylabel=_symbol(surface, 1))
+    ax.set(xlim=(xa, xb), ylim=(ya, yb), xlabel=axis_label(surface, 0), ylabel=axis_label(surface, 1))
     return ax
 
 

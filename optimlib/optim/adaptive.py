@@ -3,11 +3,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import (GradientTransformation, chain, check_broadcast, check_hyperparameter, check_shapes,
-                   scale_by_learning_rate, tree_map)
+from .._validate import check_broadcast, check_hyperparameter, check_shapes
+from ..base import GradientTransformation, chain, scale_by_learning_rate, tree_map
 
-__all__ = ["AdagradState", "AdadeltaState", "RMSPropState", "scale_by_adagrad", "scale_by_adadelta",
-           "scale_by_rmsprop", "adagrad", "adadelta", "rmsprop"]
+__all__ = ["AdagradState", "AdadeltaState", "RMSPropState", "CenteredRMSPropState", "scale_by_adagrad",
+           "scale_by_adadelta", "scale_by_rmsprop", "adagrad", "adadelta", "rmsprop"]
 
 
 class AdagradState(NamedTuple):
@@ -26,6 +26,13 @@ class AdadeltaState(NamedTuple):
 class RMSPropState(NamedTuple):
     """``Eg2``: the moving average of squared gradients :math:`E[g^2]_t`."""
 
+    Eg2: Any
+
+
+class CenteredRMSPropState(NamedTuple):
+    """``Eg``: the moving average of the gradients :math:`E[g]_t`; ``Eg2``: of their squares :math:`E[g^2]_t`."""
+
+    Eg: Any
     Eg2: Any
 
 
@@ -147,24 +154,34 @@ def adadelta(learning_rate=1.0, rho=0.9, eps=1e-6):
     return chain(scale_by_adadelta(rho, eps), scale_by_learning_rate(learning_rate))
 
 
-def scale_by_rmsprop(decay=0.9, eps=1e-8):
-    r""":math:`E[g^2]_t = \gamma E[g^2]_{t-1} + (1-\gamma) g_t^2`, output :math:`g_t / (\sqrt{E[g^2]_t} + \epsilon)`."""
+def scale_by_rmsprop(decay=0.99, eps=1e-8, centered=False):
+    r""":math:`E[g^2]_t = \gamma E[g^2]_{t-1} + (1-\gamma) g_t^2`, output :math:`g_t / (\sqrt{E[g^2]_t} + \epsilon)`;
+    ``centered``: also :math:`E[g]_t = \gamma E[g]_{t-1} + (1-\gamma) g_t`, output
+    :math:`g_t / (\sqrt{E[g^2]_t - E[g]_t^2} + \epsilon)`."""
     decay = check_hyperparameter("decay", decay, 0.0, 1.0)
     eps = check_hyperparameter("eps", eps)
+    if not isinstance(centered, (bool, np.bool_)):
+        raise ValueError(f"Invalid centered: {centered!r} (must be True or False)")
 
     def init(params):
         check_broadcast("decay", decay, params)
+        if centered:
+            return CenteredRMSPropState(Eg=tree_map(np.zeros_like, params), Eg2=tree_map(np.zeros_like, params))
         return RMSPropState(Eg2=tree_map(np.zeros_like, params))
 
     def update(grads, state, params=None):
         check_shapes(grads, state.Eg2)
         Eg2 = tree_map(lambda g, e: decay * e + (1 - decay) * g * g, grads, state.Eg2)
-        return tree_map(lambda g, e: g / (np.sqrt(e) + eps), grads, Eg2), RMSPropState(Eg2)
+        if not centered:
+            return tree_map(lambda g, e: g / (np.sqrt(e) + eps), grads, Eg2), RMSPropState(Eg2)
+        Eg = tree_map(lambda g, m: decay * m + (1 - decay) * g, grads, state.Eg)
+        out = tree_map(lambda g, m, e: g / (np.sqrt(e - m * m) + eps), grads, Eg, Eg2)
+        return out, CenteredRMSPropState(Eg, Eg2)
 
     return GradientTransformation(init, update)
 
 
-def rmsprop(learning_rate, decay=0.9, eps=1e-8):
+def rmsprop(learning_rate, decay=0.99, eps=1e-8, centered=False):
     r"""RMSProp: divide the gradient by the root of a moving average of its square.
 
     .. math::
@@ -173,22 +190,28 @@ def rmsprop(learning_rate, decay=0.9, eps=1e-8):
             \quad \textbf{initialize}: E[g^2]_0 \leftarrow 0 \\
         &\textbf{for}\ t = 1, 2, \ldots: \\
         &\quad E[g^2]_t \leftarrow \gamma E[g^2]_{t-1} + (1 - \gamma) g_t^2 \\
-        &\quad \theta_t \leftarrow \theta_{t-1} - \eta_t\, g_t / (\sqrt{E[g^2]_t} + \epsilon)
+        &\quad \textbf{if}\ \text{centered}:\ E[g]_t \leftarrow \gamma E[g]_{t-1} + (1 - \gamma) g_t,
+            \quad s_t \leftarrow E[g^2]_t - E[g]_t^2 \quad \textbf{else}\ s_t \leftarrow E[g^2]_t \\
+        &\quad \theta_t \leftarrow \theta_{t-1} - \eta_t\, g_t / (\sqrt{s_t} + \epsilon)
         \end{aligned}
 
     Args:
         learning_rate: :math:`\eta \ge 0`: a float, an array or a schedule.
         decay: :math:`\gamma \in [0, 1)`, torch's ``alpha``.
         eps: :math:`\epsilon \ge 0`, added outside the square root.
+        centered: divide by an estimate of the gradient's standard deviation, :math:`\sqrt{E[g^2] - E[g]^2}`,
+            instead of its root mean square (Graves 2013).
 
     .. note::
-        This is ``torch.optim.RMSprop(lr, alpha=decay, eps=eps)`` exactly (not centered, no momentum). The
-        default decay 0.9 is Hinton's slide; torch's default is 0.99. The slide has no eps; Ruder (2016) writes
-        it inside the root, torch and we outside. There is no bias correction: the first step is
-        :math:`\eta/\sqrt{1-\gamma}` in size when :math:`\epsilon = 0` (:math:`10\eta` at 0.99).
+        This is ``torch.optim.RMSprop(lr, alpha=decay, eps=eps, centered=centered)`` exactly (no momentum), with
+        torch's default decay 0.99; Hinton's slide used 0.9. The slide has no eps; Ruder (2016) writes it inside
+        the root, torch and we outside. There is no bias correction: the first step is
+        :math:`\eta/\sqrt{1-\gamma}` in size when :math:`\epsilon = 0` (:math:`10\eta` at 0.99), and
+        :math:`\eta/\sqrt{\gamma(1-\gamma)}` centered. Graves's version adds momentum to the centered step.
 
     Reference:
         Tieleman & Hinton (2012), Lecture 6.5, rmsprop, Coursera: Neural Networks for Machine Learning.
+        Graves (2013), Generating sequences with recurrent neural networks, arXiv:1308.0850, eqs. (38)-(41).
 
     Example:
         >>> import numpy as np
@@ -197,4 +220,4 @@ def rmsprop(learning_rate, decay=0.9, eps=1e-8):
         >>> print(updates.round(6))
         [-0.1  0.1]
     """
-    return chain(scale_by_rmsprop(decay, eps), scale_by_learning_rate(learning_rate))
+    return chain(scale_by_rmsprop(decay, eps, centered), scale_by_learning_rate(learning_rate))

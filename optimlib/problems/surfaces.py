@@ -15,7 +15,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import sympy as sp
 
-from .base import _check_scalar
+from .._validate import check_scalar
 from .symbolic import _symbols, lambdify_derivatives
 
 __all__ = ["Surface", "surface_from_expr", "quadratic", "rosenbrock", "beale", "himmelblau", "saddle",
@@ -24,7 +24,8 @@ __all__ = ["Surface", "surface_from_expr", "quadratic", "rosenbrock", "beale", "
 
 
 class Surface(NamedTuple):
-    """A test function with its derivatives and landmarks. ``dim`` is the number of coordinates ``d``."""
+    """A test function with its derivatives and landmarks. ``dim`` is the number of coordinates ``d``; ``f_min`` is
+    :math:`f^*`, the least value at the known minima."""
 
     name: str
     expr: sp.Expr
@@ -41,6 +42,14 @@ class Surface(NamedTuple):
     @property
     def dim(self):
         return len(self.symbols)
+
+    @property
+    def f_min(self):
+        """:math:`f^*`, the least value of ``f`` over the record's ``minima`` (``None`` if it lists none)."""
+        if len(self.minima) == 0:
+            return None
+        with np.errstate(all="ignore"):
+            return float(np.min(self.f(self.minima)))
 
 
 def _points(name, value, d):
@@ -79,7 +88,7 @@ def quadratic(condition_number=10.0, angle=0.0):
     The eigenvalues of the Hessian are 1 and ``condition_number`` :math:`\kappa \ge 1`; the axes are rotated
     counterclockwise by ``angle`` :math:`\theta` (radians). The minimum is the origin.
     """
-    kappa = _check_scalar("condition_number", condition_number, 1.0)
+    kappa = check_scalar("condition_number", condition_number, 1.0)
     x, y = sp.symbols("x y")
     theta = sp.sympify(angle)
     c, s = sp.cos(theta), sp.sin(theta)
@@ -146,7 +155,7 @@ def plateau_saddle(separation=2.5):
     :math:`s = 2.5`), so the gradient is tiny on a wide region around it: gradient descent crawls there
     (Dauphin et al. 2014). The minima sit at :math:`(0, \pm y^*)` with :math:`y^*` a hair below :math:`s`.
     """
-    s = _check_scalar("separation", separation, 0.0, low_inclusive=False)
+    s = check_scalar("separation", separation, 0.0, low_inclusive=False)
     x, y = sp.symbols("x y")
     s_ = sp.nsimplify(s)
     expr = 1 - sp.exp(-(x**2 + (y - s_)**2)) - sp.exp(-(x**2 + (y + s_)**2))

@@ -1,6 +1,6 @@
 r"""Newton's step with another curvature matrix: :math:`H + \mu I`, :math:`|H| + \mu I`, :math:`J^\top J + \mu I`.
 
-Pure Newton (:mod:`optimlib.second_order`) trusts :math:`H`; these variants change the matrix it solves with, so
+Pure Newton (:mod:`optimlib.optim.newton`) trusts :math:`H`; these variants change the matrix it solves with, so
 that the step is defined where :math:`H` is singular (the damping :math:`\mu`), descends where :math:`H` has
 negative curvature (:math:`|H|`), or needs only first derivatives of residuals (:math:`J^\top J`). They share
 :func:`~optimlib.newton`'s conventions: a callable matrix of ``params``, whole steps with their sign, a batch
@@ -8,8 +8,8 @@ negative curvature (:math:`|H|`), or needs only first derivatives of residuals (
 """
 import numpy as np
 
-from .base import check_hyperparameter
-from .second_order import _finite_rows, _matrix, _solve, _stateless
+from .._validate import check_hyperparameter
+from .newton import _finite_rows, _matrix, _solve, _stateless
 
 __all__ = ["levenberg_marquardt", "saddle_free_newton", "gauss_newton"]
 

@@ -3,8 +3,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import (GradientTransformation, apply_updates, chain, check_broadcast,  # noqa: F401
-                   check_hyperparameter, check_shapes, scale_by_learning_rate, tree_map)
+from .._validate import check_broadcast, check_hyperparameter, check_shapes
+from ..base import GradientTransformation, apply_updates, chain, scale_by_learning_rate, tree_map  # noqa: F401
 
 __all__ = ["TraceState", "trace", "sgd", "heavy_ball"]
 

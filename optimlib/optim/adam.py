@@ -1,15 +1,15 @@
 """Adam and AMSGrad: moment estimates, bias correction, and a second moment that never decreases.
 
 Weight decay, as L2 regularization (:func:`~optimlib.adam_l2`) or decoupled (:func:`~optimlib.adamw`), is in
-:mod:`optimlib.weight_decay`.
+:mod:`optimlib.optim.weight_decay`.
 """
 import math
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import (GradientTransformation, chain, check_broadcast, check_hyperparameter, check_shapes,
-                   scale_by_learning_rate, tree_map)
+from .._validate import check_broadcast, check_hyperparameter, check_shapes
+from ..base import GradientTransformation, chain, scale_by_learning_rate, tree_map
 
 __all__ = ["AdamState", "AMSGradState", "scale_by_adam", "scale_by_amsgrad", "adam", "amsgrad"]
 

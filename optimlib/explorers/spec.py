@@ -1,17 +1,16 @@
 """What an explorer shows, computed once for both of its renderings.
 
 A :class:`Spec` validates the arguments of :func:`optimlib.explorer` and runs the optimizers, one setting at a time
-(:mod:`optimlib.live`, on each slider move) or over the sliders' whole product grid as one batch
-(:mod:`optimlib.web`, precomputed); a :class:`CurveSpec` does the same for :func:`optimlib.curve_explorer`. Both
+(:mod:`optimlib.explorers.live`, on each slider move) or over the sliders' whole product grid as one batch
+(:mod:`optimlib.explorers.web`, precomputed); a :class:`CurveSpec` does the same for :func:`optimlib.curve_explorer`. Both
 renderings take their runs, axis limits and words from here, so the live and the web explorer cannot disagree.
 """
 import itertools
 
 import numpy as np
 
+from ..run import run
 from .sliders import _fmt, check_edges, check_sliders, initial_index, slider_args, slider_labels
-from .surface_plots import _fstar
-from .trajectory import run
 
 FLOOR = 1e-12   # a loss gap below it is reported as "below 10⁻¹²", not as a number that is round-off
 BLOWUP = 100.0  # a run whose loss gap exceeds this many times its start counts as diverged (still in bounds)
@@ -84,7 +83,7 @@ class Spec(_SliderSpec):
             raise ValueError(f"Invalid sliders: {sorted(unused)} change no optimizer (no factory takes them)")
         self._place_sliders(initial, labels)
         self.edges = check_edges(edges, self.sliders)
-        self.fstar = _fstar(surface)  # the loss is drawn as the gap f - f* when the minima are known
+        self.fstar = surface.f_min  # the loss is drawn as the gap f - f* when the minima are known
         self.alt = alt or (f"Paths of {', '.join(self.factories)} on the {surface.name} surface over {self.steps} "
                            f"steps, with the loss per step on a log scale; sliders set "
                            f"{' and '.join(self.labels.values()) or 'the step'}.")
@@ -117,33 +116,36 @@ class Spec(_SliderSpec):
                     traj = run(opt, self.surface, np.tile(self.x0, (K, 1)), self.steps, bound=self.bound)
             except (TypeError, ValueError):  # a factory that takes only scalars: one run per setting
                 traj = _stack([self.run_one(name, {s: float(m.flat[k]) for s, m in zip(used, mesh)})
-                               for k in range(K)], self.steps)
+                               for k in range(K)])
             self._grids[name] = (self._blowup(traj), shape)
         return self._grids[name]
 
     def _blowup(self, traj):
         """``traj`` with a run that stays in bounds but whose gap :math:`f - f^*` grows past :data:`BLOWUP` times
-        its start flagged as diverged there (as ``run`` flags one that leaves the bound), so that every explorer
-        says "diverged at step k" of it rather than quoting a huge loss."""
+        its start flagged as diverged there and frozen (as ``run`` does to one that leaves the bound), so that every
+        explorer says "diverged at step k" of it rather than quoting a huge loss."""
         if self.fstar is None:
             return traj
         with np.errstate(all="ignore"):
             gap = np.asarray(traj.loss, float) - self.fstar
             big = gap > BLOWUP * np.maximum(gap[:1], FLOOR)
-        if gap.ndim == 1:
-            if not big.any():  # (a run flagged by ``run`` keeps only iterates before its flag: any k here is earlier)
-                return traj
-            k = int(np.argmax(big))
-            return traj._replace(path=traj.path[:k], loss=traj.loss[:k], grad_norm=traj.grad_norm[:k],
-                                 diverged=True, diverged_at=k)
-        path, loss, norm = traj.path.copy(), traj.loss.copy(), traj.grad_norm.copy()
-        diverged, at = np.array(traj.diverged, bool), np.array(traj.diverged_at).copy()
+        if not big.any():
+            return traj
+        single = np.ndim(traj.diverged) == 0
+        path, loss, norm = (np.array(a, float, copy=True) for a in (traj.path, traj.loss, traj.grad_norm))
+        if single:  # as a batch of one row
+            path, loss, norm, big = path[:, None], loss[:, None], norm[:, None], big[:, None]
+        diverged = np.atleast_1d(np.array(traj.diverged, bool))
+        at = np.atleast_1d(np.array(-1 if traj.diverged_at is None else traj.diverged_at))
         for r in np.flatnonzero(big.any(axis=0)):
             k = int(np.argmax(big[:, r]))
             if diverged[r] and k >= at[r]:
                 continue
-            path[k:, r], loss[k:, r], norm[k:, r] = path[k - 1, r], loss[k - 1, r], norm[k - 1, r]
+            path[k:, r], loss[k:, r], norm[k:, r] = path[k - 1, r], loss[k - 1, r], norm[k - 1, r]  # frozen, as run
             diverged[r], at[r] = True, k
+        if single:
+            return traj._replace(path=path[:, 0], loss=loss[:, 0], grad_norm=norm[:, 0], diverged=bool(diverged[0]),
+                                 diverged_at=int(at[0]) if diverged[0] else None)
         return traj._replace(path=path, loss=loss, grad_norm=norm, diverged=diverged, diverged_at=at)
 
     def gap(self, loss):
@@ -180,14 +182,12 @@ class Spec(_SliderSpec):
         return f"{head}. {tail}" if head else tail
 
 
-def _stack(runs, steps):
-    """Single runs as one batched Trajectory: each row frozen at its last valid iterate, as ``run`` does."""
-    def pad(a):
-        return np.concatenate([a, np.repeat(a[-1:], steps + 1 - len(a), axis=0)])
-
-    return type(runs[0])(np.stack([pad(r.path) for r in runs], 1), np.stack([pad(r.loss) for r in runs], 1),
-                         np.stack([pad(r.grad_norm) for r in runs], 1), np.array([bool(r.diverged) for r in runs]),
-                         np.array([-1 if r.diverged_at is None else r.diverged_at for r in runs]), steps)
+def _stack(runs):
+    """Single runs (each ``steps + 1`` rows, frozen after divergence) as one batched Trajectory."""
+    return runs[0]._replace(path=np.stack([r.path for r in runs], 1), loss=np.stack([r.loss for r in runs], 1),
+                            grad_norm=np.stack([r.grad_norm for r in runs], 1),
+                            diverged=np.array([r.diverged for r in runs]),
+                            diverged_at=np.array([-1 if r.diverged_at is None else r.diverged_at for r in runs]))
 
 
 _PANEL_KEYS = {"xlabel", "ylabel", "xscale", "yscale", "xlim", "ylim"}
@@ -256,6 +256,7 @@ class CurveSpec(_SliderSpec):
 def _as_curve(v):
     """(x, y, diverged_at, word) from a Trajectory or an (x, y) pair, cut at the first non-finite value."""
     if hasattr(v, "loss"):
+        v = v.valid() if np.ndim(v.diverged) == 0 else v
         y = np.asarray(v.loss, float)
         y = y if y.ndim == 1 else y.reshape(len(y), -1)[:, 0]
         return np.arange(len(y), dtype=float), y, (int(v.diverged_at) if bool(np.any(v.diverged)) else None), \

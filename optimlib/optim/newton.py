@@ -7,7 +7,7 @@ and needs ``params`` in ``update``: the parameters are a vector ``(d,)`` or a ba
 - :func:`newton`: :math:`\Delta x = -\eta\, H^{-1} g` (pure Newton: :math:`\eta = 1`);
 - :func:`damped_newton`: :math:`\Delta x = t\,p`, :math:`p = -H^{-1} g` (:math:`-g` where :math:`H` is not
   positive definite), :math:`t` from a backtracking (Armijo) line search;
-- in :mod:`optimlib.newton_variants`, the same step with another matrix: :func:`~optimlib.levenberg_marquardt`
+- in :mod:`optimlib.optim.newton_variants`, the same step with another matrix: :func:`~optimlib.levenberg_marquardt`
   :math:`-(H + \mu I)^{-1} g`, :func:`~optimlib.saddle_free_newton` :math:`-(|H| + \mu I)^{-1} g`,
   :func:`~optimlib.gauss_newton` :math:`-(J^\top J + \mu I)^{-1} g` (least squares, :math:`J` the Jacobian of
   the residuals).
@@ -29,7 +29,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import EmptyState, GradientTransformation, check_broadcast, check_hyperparameter, check_shapes
+from .._validate import check_broadcast, check_hyperparameter, check_shapes
+from ..base import EmptyState, GradientTransformation
 
 __all__ = ["newton", "damped_newton", "DampedNewtonState"]
 

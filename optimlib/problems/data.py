@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import _check_scalar
+from .._validate import check_scalar
 
 __all__ = ["LinearRegression", "linear_regression", "SparseLogistic", "sparse_logistic", "least_squares_loss",
            "least_squares_grad", "logistic_loss", "logistic_grad", "minibatches", "sampled_grad"]
@@ -60,8 +60,8 @@ def linear_regression(n, d, *, condition_number=10.0, noise=0.1, rng):
     n, d = _check_int("n", n), _check_int("d", d)
     if n < d:
         raise ValueError(f"Invalid n: {n} (must be >= d = {d} for a unique least-squares solution)")
-    condition_number = _check_scalar("condition_number", condition_number, 1.0)
-    noise = _check_scalar("noise", noise)
+    condition_number = check_scalar("condition_number", condition_number, 1.0)
+    noise = check_scalar("noise", noise)
     _check_rng(rng)
     U = np.linalg.qr(rng.standard_normal((n, d)))[0]
     V = np.linalg.qr(rng.standard_normal((d, d)))[0]
@@ -93,10 +93,10 @@ def sparse_logistic(n, d, *, rng, exponent=1.0, max_frequency=0.5, weight_scale=
     """
     n, d = _check_int("n", n), _check_int("d", d)
     _check_rng(rng)
-    exponent = _check_scalar("exponent", exponent)
-    max_frequency = _check_scalar("max_frequency", max_frequency, 0.0, 1.0, low_inclusive=False,
+    exponent = check_scalar("exponent", exponent)
+    max_frequency = check_scalar("max_frequency", max_frequency, 0.0, 1.0, low_inclusive=False,
                                   high_inclusive=True)
-    weight_scale = _check_scalar("weight_scale", weight_scale)
+    weight_scale = check_scalar("weight_scale", weight_scale)
     frequency = max_frequency * np.arange(1, d + 1, dtype=float) ** -exponent
     X = (rng.random((n, d)) < frequency).astype(float)
     w_true = weight_scale * rng.standard_normal(d)

@@ -12,23 +12,20 @@ noted "<name> diverged at step k"; the axes stay on the surface's domain.
 """
 import numpy as np
 
-from .style import OKABE_ITO, book_rc, book_style, optimizer_style, register_style, use_book_style  # noqa: F401
-from .surface_plots import (_fstar, _grid, _new_axes, _symbol, contour_levels,  # noqa: F401
-                            plot_contour, plot_hessian_directions, plot_taylor)
+from .geometry import axis_label, exit_point
+from .style import optimizer_style
+from .surface import _grid, _new_axes, plot_contour
 
-__all__ = ["plot_contour", "plot_paths", "plot_loss", "plot_distance", "plot_surface3d",
-           "plot_hessian_directions", "plot_taylor", "small_multiples", "plot_race_frames",
-           "OKABE_ITO", "optimizer_style", "register_style", "book_rc", "book_style", "use_book_style"]
+__all__ = ["plot_paths", "plot_loss", "plot_distance", "plot_surface3d", "small_multiples", "plot_race_frames"]
 
 
 def _trace(run):
     """(path (n, d) or None, loss (n,) or None, diverged_at or None) of a Trajectory, a path or a loss array."""
     if hasattr(run, "path"):
-        path, loss = np.asarray(run.path, float), np.asarray(run.loss, float)
-        if path.ndim != 2:
-            raise ValueError(f"Invalid trajectory: path of shape {path.shape} (plot one run: a path (n, d))")
-        k = int(np.asarray(run.diverged_at).item()) if bool(np.any(run.diverged)) else None
-        return path, loss, k
+        if np.ndim(run.path) != 2:
+            raise ValueError(f"Invalid trajectory: path of shape {np.shape(run.path)} (plot one run: a path (n, d))")
+        run = run.valid()
+        return np.asarray(run.path, float), np.asarray(run.loss, float), run.diverged_at
     a = np.asarray(run, float)
     return (a, None, None) if a.ndim == 2 else (None, a, None)
 
@@ -39,20 +36,6 @@ def _note(ax, text, color):
     text2d = getattr(ax, "text2D", ax.text)  # a 3-D axes places text on its 2-D face with text2D
     return text2d(0.02, 0.97 - 0.07 * n, text, transform=ax.transAxes, color=color, fontsize=9, va="top",
                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5), zorder=6)
-
-
-def exit_point(path, lo, hi):
-    """Where a path leaves the box ``[lo, hi]`` for good (its last point if that is inside): the place to mark a
-    run that diverged. ``path`` is ``(n, 2)``; the answer lies on the segment that crosses the border."""
-    P, lo, hi = np.asarray(path, float), np.asarray(lo, float), np.asarray(hi, float)
-    with np.errstate(all="ignore"):
-        inside = np.all((P >= lo) & (P <= hi), axis=1)
-        if inside[-1] or not inside.any():
-            return np.clip(P[-1], lo, hi)
-        i = len(P) - 1 - int(np.argmax(inside[::-1]))  # the last point inside
-        p, q = P[i], P[i + 1]
-        t = np.where(q > hi, (hi - p) / (q - p), np.where(q < lo, (lo - p) / (q - p), 1.0))
-        return np.clip(p + np.nanmin(t) * (q - p), lo, hi)
 
 
 def _subsample(n, max_points):
@@ -112,7 +95,7 @@ def _curves(runs, ax, values, ylabel):
 
 def plot_loss(runs, ax=None, *, surface=None):
     """Loss against step on a log scale; with ``surface`` (that has minima), the gap :math:`f(x_t) - f^*`."""
-    fstar = _fstar(surface)
+    fstar = None if surface is None else surface.f_min
 
     def values(run):
         path, loss, k = _trace(run)
@@ -155,7 +138,7 @@ def plot_surface3d(surface, ax=None, *, runs=None, resolution=60, zclip=None):
         p = path[:n]
         ax.plot(p[:, 0], p[:, 1], np.minimum(surface.f(p), top), color=st["color"], ls=st["linestyle"], lw=2,
                 marker=st["marker"], markevery=[len(p) - 1] if len(p) else None, ms=6, mec="white", label=name)
-    ax.set(xlim=surface.domain[0], ylim=surface.domain[1], xlabel=_symbol(surface, 0), ylabel=_symbol(surface, 1),
+    ax.set(xlim=surface.domain[0], ylim=surface.domain[1], xlabel=axis_label(surface, 0), ylabel=axis_label(surface, 1),
            zlabel="$f$")
     return ax
 

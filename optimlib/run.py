@@ -6,21 +6,23 @@ r"""Run an optimizer on a surface from a start point and record the trajectory, 
 
 and returns a :class:`Trajectory`. An iterate :math:`x_k` is **divergent** if a coordinate is not finite or exceeds
 ``bound`` in absolute value, or if :math:`f(x_k)` or :math:`\nabla f(x_k)` is not finite (a NaN from the optimizer
-or from ``grad_fn`` included). ``diverged_at`` is the index :math:`k` of the first divergent iterate; the outputs
-keep only finite, valid values. ``run`` never raises for divergence, never returns NaN and emits no warnings.
+or from ``grad_fn`` included). ``diverged_at`` is the index :math:`k` of the first divergent iterate; from there on the
+record is frozen at :math:`x_{k-1}`, so the outputs hold only finite, valid values. ``run`` never raises for divergence, never returns NaN and emits no warnings.
 
 >>> import optimlib as ol
 >>> quad = (lambda x: 0.5 * (x**2).sum(-1), lambda x: x)           # f = |x|^2 / 2, as an (f, grad) pair
 >>> t = ol.run(ol.sgd(3.0), quad, np.array([1.0]), 50)              # eta * lambda = 3 > 2: x_k = (-2)^k
->>> t.diverged, t.diverged_at, t.path.shape                        # |x_20| = 2^20 > bound = 1e6
-(True, 20, (20, 1))
+>>> t.diverged, t.diverged_at, t.path.shape, t.n_valid              # |x_20| = 2^20 > bound = 1e6
+(True, 20, (51, 1), 20)
+>>> t.valid().path[-1], t.path[-1]                                  # frozen at x_19 = (-2)^19
+(array([-524288.]), array([-524288.]))
 """
-import math
 from typing import NamedTuple, Optional, Union
 
 import numpy as np
 
-from .base import apply_updates, check_shapes
+from ._validate import check_shapes
+from .base import apply_updates
 
 __all__ = ["Trajectory", "run"]
 
@@ -29,10 +31,11 @@ class Trajectory(NamedTuple):
     """The record of a run of ``steps`` updates from ``x0`` with batch shape ``B`` (``()`` for one point).
 
     Attributes:
-      path: iterates :math:`x_0, x_1, \\ldots`, shape ``(n + 1, *B, d)``. A single run that diverged at step
-        :math:`k` keeps :math:`n = k - 1` (the finite iterates before it); in a batch each diverged row is frozen
-        at its last valid iterate (repeated to the end) and ``n`` is ``steps``.
-      loss: :math:`f(x_k)`, shape ``(n + 1, *B)``.
+      path: iterates :math:`x_0, \\ldots, x_n`, :math:`n` = ``steps``, shape ``(steps + 1, *B, d)``, for one point
+        and for a batch alike. A run (or a row of a batch) that diverged at iterate :math:`k` is frozen at its last
+        valid iterate :math:`x_{k-1}`, repeated to the end: :attr:`n_valid` rows are valid, :meth:`valid` cuts a
+        single run to them.
+      loss: :math:`f(x_k)`, shape ``(steps + 1, *B)``, frozen likewise.
       grad_norm: :math:`\\lVert g_k\\rVert` of the gradient the optimizer was given (``grad_fn``'s if any).
       diverged: ``bool`` (single run) or a boolean array of shape ``B``.
       diverged_at: the index of the first divergent iterate: ``int`` or ``None`` (single run), or an integer
@@ -46,6 +49,22 @@ class Trajectory(NamedTuple):
     diverged: Union[bool, np.ndarray]
     diverged_at: Union[Optional[int], np.ndarray]
     steps: int
+
+    @property
+    def n_valid(self):
+        """The number of valid rows of ``path``: ``diverged_at`` if diverged, else ``steps + 1`` (an int, or an
+        integer array of the batch shape)."""
+        if np.ndim(self.diverged_at) == 0:
+            return self.steps + 1 if self.diverged_at is None else int(self.diverged_at)
+        return np.where(self.diverged, self.diverged_at, self.steps + 1)
+
+    def valid(self):
+        """A single run cut to its valid rows: ``path``, ``loss`` and ``grad_norm`` of length :attr:`n_valid`."""
+        if np.ndim(self.diverged) != 0:
+            raise ValueError(f"Invalid call: valid() of a batch of shape {np.shape(self.diverged)} (rows have "
+                             f"different lengths: index row r with n_valid[r])")
+        n = self.n_valid
+        return self._replace(path=self.path[:n], loss=self.loss[:n], grad_norm=self.grad_norm[:n])
 
 
 def _objective(surface, grad_fn):
@@ -99,27 +118,12 @@ def run(optimizer, surface, x0, steps, *, grad_fn=None, bound=1e6):
     path[0], loss[0], grad_norm[0] = x, fx, gn
     state = optimizer.init(x)
     with np.errstate(all="ignore"):
-        if x.ndim == 1:
-            return _run_single(optimizer.update, f, gradient, g, state, steps, bound, path, loss, grad_norm)
-        return _run_batch(optimizer.update, f, gradient, g, state, steps, bound, path, loss, grad_norm)
+        return _iterate(optimizer.update, f, gradient, g, state, steps, bound, path, loss, grad_norm)
 
 
-def _run_single(update, f, gradient, g, state, steps, bound, path, loss, grad_norm):
-    x = path[0]
-    for k in range(1, steps + 1):
-        updates, state = update(g, state, x)
-        x = apply_updates(x, updates)
-        fx, g = f(x), np.asarray(gradient(x, k), dtype=float)
-        if g.shape != x.shape:
-            check_shapes(g, x)
-        gn = math.sqrt(g @ g)
-        if not (np.abs(x).max() <= bound and math.isfinite(fx) and math.isfinite(gn)):
-            return Trajectory(path[:k], loss[:k], grad_norm[:k], True, k, steps)
-        path[k], loss[k], grad_norm[k] = x, fx, gn
-    return Trajectory(path, loss, grad_norm, False, None, steps)
-
-
-def _run_batch(update, f, gradient, g, state, steps, bound, path, loss, grad_norm):
+def _iterate(update, f, gradient, g, state, steps, bound, path, loss, grad_norm):
+    """The one loop, for one point (batch shape ``()``) or a batch: a row that diverges is frozen at its last valid
+    iterate (it sees a zero gradient there) and the run stops when no row is left."""
     x = path[0]
     alive = np.ones(x.shape[:-1], dtype=bool)
     diverged_at = np.full(x.shape[:-1], -1)
@@ -130,8 +134,8 @@ def _run_batch(update, f, gradient, g, state, steps, bound, path, loss, grad_nor
         if g.shape != x.shape:
             check_shapes(g, x)
         gn = np.sqrt((g * g).sum(-1))
-        ok = (np.abs(new_x) <= bound).all(-1) & np.isfinite(fx) & np.isfinite(gn)
-        if not ok.all():
+        if not (np.abs(new_x).max() <= bound and np.isfinite(fx).all() and np.isfinite(gn).all()):
+            ok = (np.abs(new_x) <= bound).all(-1) & np.isfinite(fx) & np.isfinite(gn)
             diverged_at[alive & ~ok] = k
             alive &= ok
             frozen = ~alive
@@ -143,4 +147,7 @@ def _run_batch(update, f, gradient, g, state, steps, bound, path, loss, grad_nor
         if not alive.any():
             path[k + 1:], loss[k + 1:], grad_norm[k + 1:] = x, fx, gn
             break
+    if diverged_at.ndim == 0:
+        k = int(diverged_at)
+        return Trajectory(path, loss, grad_norm, k >= 0, k if k >= 0 else None, steps)
     return Trajectory(path, loss, grad_norm, diverged_at >= 0, diverged_at, steps)

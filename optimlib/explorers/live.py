@@ -7,10 +7,10 @@ ipywidgets and matplotlib are imported on first use, not with this module.
 """
 import numpy as np
 
-from .plotting import exit_point
+from ..viz.geometry import axis_label, exit_point
+from ..viz.style import optimizer_style
+from ..viz.surface import plot_contour
 from .sliders import _fmt, grid_index
-from .style import optimizer_style
-from .surface_plots import _symbol, plot_contour
 
 __all__ = ["LiveExplorer", "LiveCurveExplorer"]
 
@@ -129,7 +129,7 @@ class LiveExplorer(_Live):
             plot_contour(s, ax0, resolution=120)
         else:
             ax0.plot(*spec.curve(), color="#777", lw=1.5)
-            ax0.set(xlim=s.domain[0], xlabel=_symbol(s, 0), ylabel="$f$")
+            ax0.set(xlim=s.domain[0], xlabel=axis_label(s, 0), ylabel="$f$")
         ax1.set(xlim=(0, spec.steps), xlabel="step $t$", yscale="log" if self.fstar is not None else "linear",
                 ylabel="$f(x_t) - f^*$" if self.fstar is not None else "$f(x_t)$")
         self.lines = {}
@@ -167,7 +167,7 @@ class LiveExplorer(_Live):
         results, notes = {}, 0
         (xa, xb), (ya, yb) = ax0.get_xlim(), ax0.get_ylim()
         for name, tr in self.runs.items():
-            a, n = self.lines[name], min(len(tr.path), t + 1)
+            a, n = self.lines[name], min(tr.n_valid, t + 1)
             P, g = tr.path[:n], spec.gap(tr.loss[:n])
             y = P[:, 1] if spec.dim == 2 else tr.loss[:n]
             a["path"].set_data(P[:, 0], y)

@@ -3,12 +3,12 @@ r"""Explorers: sliders over hyperparameters, the optimizers' paths redrawn as th
 One call, two renderings:
 
 - in Jupyter, :func:`explorer` gives a live ipywidgets explorer: moving a slider reruns optimlib and updates the
-  artists of one matplotlib figure (:class:`LiveExplorer`, in :mod:`optimlib.live`);
+  artists of one matplotlib figure (:class:`LiveExplorer`, in :mod:`optimlib.explorers.live`);
 - when the book is built (the environment variable ``OPTIMLIB_STATIC=1``), the same call returns the kernel-free
-  web explorer of :mod:`optimlib.web`: every setting of the slider grid precomputed by the same code, HTML sliders
+  web explorer of :mod:`optimlib.explorers.web`: every setting of the slider grid precomputed by the same code, HTML sliders
   that switch between them with no server.
 
-Both renderings read one description of the explorer (:mod:`optimlib.specs`: validation, runs, limits, words).
+Both renderings read one description of the explorer (:mod:`optimlib.explorers.spec`: validation, runs, limits, words).
 Each optimizer is given as a *factory*, a function whose parameter names are slider names; it is called with the
 values it names (a factory may also be a ready optimizer, which no slider changes)::
 
@@ -22,11 +22,11 @@ of the sliders it uses (their product grid), and :func:`optimlib.run` runs the w
 """
 import os
 
+from . import sliders, spec, svg, web  # noqa: F401  (every submodule an attribute: ol.explorers.web)
 from .live import LiveCurveExplorer, LiveExplorer
-from .sliders import SLIDER_LABELS, log_grid
-from .specs import CurveSpec, Spec
+from .spec import CurveSpec, Spec
 
-__all__ = ["explorer", "curve_explorer", "log_grid", "LiveExplorer", "LiveCurveExplorer", "SLIDER_LABELS"]
+__all__ = ["explorer", "curve_explorer"]
 
 
 def _static():

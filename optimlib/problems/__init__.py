@@ -1,0 +1,24 @@
+"""What the optimizers run on: test surfaces, data sets and a small network. Every name is also ``ol.<name>``.
+
+=============  ===================================================================================================
+``symbolic``   SymPy to NumPy: gradients, Hessians and Jacobians compiled with ``lambdify(..., cse=True)``
+``surfaces``   the :class:`~optimlib.problems.surfaces.Surface` record (with ``f_min``) and the test surfaces
+``data``       seeded data sets, their losses and gradients, the mini-batch sampler (NumPy only)
+``mlp``        a small multilayer perceptron with hand-written backpropagation (NumPy only)
+=============  ===================================================================================================
+
+SymPy loads with ``symbolic`` and ``surfaces`` only, on first use: importing ``data`` or ``mlp`` does not load it.
+"""
+import importlib
+
+MODULES = ("symbolic", "surfaces", "data", "mlp")
+
+
+def __getattr__(name):
+    if name in MODULES:  # submodules are attributes, loaded on first use (symbolic and surfaces need SymPy)
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(MODULES))
