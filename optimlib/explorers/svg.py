@@ -98,11 +98,11 @@ def _thin(X, Y, keep=None):
     must[[0, -1] if len(P) else []] = True
     if keep is not None:
         must[np.asarray(keep, int)] = True
-    idx = []
-    for i in range(len(P)):
-        if idx and not must[i] and (P[i] == P[idx[-1]]).all():
+    T, M, idx = list(map(tuple, P.tolist())), must.tolist(), []
+    for i, q in enumerate(T):
+        if idx and not M[i] and q == T[idx[-1]]:
             continue  # the same point again
-        if len(idx) >= 3 and not must[i] and not must[idx[-1]] and (P[i] == P[idx[-2]]).all() and (P[idx[-1]] == P[idx[-3]]).all():
+        if len(idx) >= 3 and not M[i] and not M[idx[-1]] and q == T[idx[-2]] and T[idx[-1]] == T[idx[-3]]:
             idx.pop()  # A B A + B: the segment A-B again; keep "A B" (the B just seen is dropped with it)
             continue
         idx.append(i)
