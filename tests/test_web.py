@@ -169,9 +169,12 @@ def test_race_has_a_step_slider_and_a_play_button(rosen):
     assert step["class"] == "ol-step" and step["max"] == str(len(page.data["frames"]) - 1)
     assert page.find("button", **{"class": "ol-play", "aria-pressed": "false"})
     frames = page.data["frames"]
-    assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.explorers.web.MAX_POINTS
-    s = _series(page, "GD", 0)
-    assert len(s["pts"][0]) == 2 * len(page.data["frames"])  # one point per frame: the scrubber cuts by index
+    assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.explorers.web.FRAMES
+    for name in ("GD", "Momentum"):
+        s = _series(page, name, 0)
+        ks = s["ks"][0]  # the step of each drawn point: the scrubber cuts a path at its step
+        assert len(s["pts"][0]) == 2 * len(ks) and ks == sorted(ks) and set(frames) <= set(ks)
+    assert len(_series(page, "Momentum", 0)["ks"][0]) > len(frames)  # its swings between frames are drawn too
 
 
 def test_one_dimensional_surface_and_static_flag(monkeypatch):

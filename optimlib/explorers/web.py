@@ -21,6 +21,7 @@ from .svg import _contour_png, _html, _margin, _marker_path, _Panel, _series, _t
 __all__ = ["web_explorer", "web_curve_explorer", "WebExplorer"]
 
 LOSS_W = 440  # the widest loss panel beside a path panel (viewBox units)
+FRAMES = 101  # a race's step slider stops (Play shows one every 50 ms); the paths between them are drawn in full
 
 
 class WebExplorer:
@@ -65,7 +66,7 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
     p0, p1 = _surface_panels(spec)
     frames = None
     if spec.animate:
-        frames = np.unique(np.linspace(0, spec.steps, min(spec.steps + 1, MAX_POINTS)).round().astype(int))
+        frames = np.unique(np.linspace(0, spec.steps, min(spec.steps + 1, FRAMES)).round().astype(int))
     order, series = list(spec.sliders), []
     for name in spec.factories:
         tr, shape = spec.run_grid(name)
