@@ -170,8 +170,8 @@ def test_race_has_a_step_slider_and_a_play_button(rosen):
     assert page.find("button", **{"class": "ol-play", "aria-pressed": "false"})
     frames = page.data["frames"]
     assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.explorers.web.FRAMES
-    for name in ("GD", "Momentum"):
-        s = _series(page, name, 0)
+    for name, panel in (("GD", 0), ("Momentum", 0), ("Momentum", 1)):
+        s = _series(page, name, panel)
         ks = s["ks"][0]  # the step of each drawn point: the scrubber cuts a path at its step
         assert len(s["pts"][0]) == 2 * len(ks) and ks == sorted(ks) and set(frames) <= set(ks)
     assert len(_series(page, "Momentum", 0)["ks"][0]) > len(frames)  # its swings between frames are drawn too

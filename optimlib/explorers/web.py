@@ -71,8 +71,9 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
     for name in spec.factories:
         tr, shape = spec.run_grid(name)
         used = [order.index(u) for u in spec.uses[name]]
-        extra = {"ks": []} if frames is not None else {}
-        paths, losses = _series(name, 0, used, shape, 1, f=[], **extra), _series(name, 1, used, shape, 0, **extra)
+        race = frames is not None  # then each series also holds the step of each point drawn ("ks")
+        paths = _series(name, 0, used, shape, 1, f=[], **({"ks": []} if race else {}))
+        losses = _series(name, 1, used, shape, 0, **({"ks": []} if race else {}))
         gaps = spec.gap(tr.loss)
         for r in range(int(np.prod(shape))):
             nr = int(tr.n_valid[r])
