@@ -9,7 +9,8 @@ PORT ?= 8000
 # those timings erratic.
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: chromium book test test-lib test-notebooks test-site check-notebooks strip serve lab bench clean pins setup
+.PHONY: chromium book test test-lib test-notebooks test-notebooks-live test-site check-notebooks strip serve lab bench \
+	clean pins setup
 
 ## The environment: pinned packages, optimlib (editable), the site's own scripts.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -30,20 +31,27 @@ book: setup
 	OPTIMLIB_STATIC=1 $(ONE_THREAD) $(PY) tools/build_book.py $(BUILD_FLAGS)
 
 ## Every test, in the order CI runs them: notebooks clean, library, notebooks, site build, browser.
+## Each notebook is executed once: nbval runs it (as the build would) and stores its outputs in the build's cache
+## (tools/nbval_cache.py), so `book` re-uses them; it executes only a notebook nbval could not store.
 test: setup chromium
 	$(MAKE) --no-print-directory check-notebooks test-lib test-notebooks book test-site
 
 check-notebooks:
 	$(PY) tools/notebooks.py check book
 
+## The library's tests (bare `pytest` less the browser tests of the built site).
 test-lib:
-	$(PYTEST) -q tests optimlib --ignore=tests/site
+	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py
 
 test-notebooks:
+	OPTIMLIB_STATIC=1 $(ONE_THREAD) PYTHONPATH=tools $(PYTEST) -q -p nbval_cache --nbval-lax --nbval-current-env book
+
+## The notebooks as a JupyterLab reader runs them (live ipywidgets explorers); not part of `make test`.
+test-notebooks-live:
 	$(ONE_THREAD) $(PYTEST) -q --nbval-lax --nbval-current-env book
 
 test-site: chromium
-	$(PYTEST) -q tests/site
+	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q tests/book/test_site.py tests/book/test_screens.py
 
 ## Debian's Chromium for the browser test (playwright's own browser download does not work offline).
 chromium:

@@ -12,8 +12,8 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PY = sys.executable
-LIBRARY_BENCHES = ["bench_optimizers.py", "bench_newton.py", "bench_explorer.py"]
-sys.path.insert(0, str(ROOT / "tests" / "site"))
+LIBRARY_BENCHES = ["bench_optimizers.py", "bench_newton.py", "bench_explorer.py", "bench_digits.py"]
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests" / "book")]  # sitecheck, and test_site's toc_pages
 
 
 def verdict(ok):

@@ -21,6 +21,7 @@ from .run import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
 from .problems.data import *  # noqa: F401,F403
 from .problems.mlp import *  # noqa: F401,F403
+from .problems.mlp_batch import *  # noqa: F401,F403
 from . import base, optim, problems, schedules  # noqa: F401,E402
 
 __version__ = "0.1.0"
@@ -30,8 +31,8 @@ __version__ = "0.1.0"
 _LAZY_MODULES = {
     "problems.symbolic": ("to_numpy", "gradient", "hessian", "jacobian", "lambdify_derivatives", "lambdify_jacobian"),
     "problems.surfaces": ("Surface", "surface_from_expr", "quadratic", "rosenbrock", "beale", "himmelblau", "saddle",
-                          "monkey_saddle", "plateau_saddle", "cycling_quartic", "double_well",
-                          "classify_stationary_point", "stationary_points"),
+                          "monkey_saddle", "plateau_saddle", "cycling_quartic", "double_well"),
+    "problems.stationary": ("classify_stationary_point", "stationary_points"),
     "viz.style": ("OKABE_ITO", "optimizer_style", "register_style", "book_rc", "book_style", "use_book_style"),
     "viz.geometry": ("exit_point", "axis_label"),
     "viz.surface": ("plot_contour", "plot_hessian_directions", "plot_taylor"),

@@ -109,3 +109,14 @@ def _each_leaf(fn, tree):
             _each_leaf(fn, v)
     else:
         fn(tree)
+
+
+def check_params(params, name="params"):
+    """Raise ``ValueError`` unless ``params`` is an array, a number, or a (nested) dict of them: the containers
+    :func:`~optimlib.tree_map` handles (a list of arrays would be read as one array)."""
+    if isinstance(params, dict):
+        for k, v in params.items():
+            check_params(v, f"{name}[{k!r}]")
+    elif isinstance(params, (list, tuple)):
+        raise ValueError(f"Invalid {name}: a {type(params).__name__} (must be a NumPy array, a number, or a dict of "
+                         f"them, e.g. {{'W': W, 'b': b}})")

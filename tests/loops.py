@@ -1,4 +1,4 @@
-"""The one optimizer loop the tests share: apply an optimizer to a gradient function, keep every iterate."""
+"""What the tests share: the bare-protocol optimizer loop, and the torch oracle (required in CI)."""
 import numpy as np
 
 import optimlib as ol
@@ -20,3 +20,19 @@ def iterate(opt, grad, x0, steps):
 def trajectory(opt, grad, x0, steps):
     """Iterates x_1 .. x_steps of `opt` from x0 under `grad`."""
     return iterate(opt, grad, x0, steps)[0][1:]
+
+
+def require_torch():
+    """torch, the oracle: skip without it, unless OPTIMLIB_REQUIRE_TORCH=1 (CI), where its absence is an error."""
+    import os
+
+    import pytest
+
+    if os.environ.get("OPTIMLIB_REQUIRE_TORCH", "") not in ("", "0"):
+        try:
+            import torch
+        except ImportError as error:
+            raise RuntimeError("OPTIMLIB_REQUIRE_TORCH=1 but torch cannot be imported: the oracle tests cannot "
+                               "run (pip install torch==2.13.0)") from error
+        return torch
+    return pytest.importorskip("torch")

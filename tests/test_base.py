@@ -138,3 +138,11 @@ def test_check_shapes_on_dicts():
         _validate.check_shapes({"w": np.ones((2, 2)), "b": np.ones(3)}, params)
     with pytest.raises(ValueError, match="keys"):
         _validate.check_shapes(np.ones(2), params)
+
+
+def test_a_list_of_arrays_is_refused_at_init_with_a_clear_error():
+    for opt in (ol.adam(), ol.sgd(0.1, momentum=0.9), ol.rmsprop(0.1)):
+        with pytest.raises(ValueError, match=r"Invalid params: a list \(must be a NumPy array, a number, or a dict"):
+            opt.init([np.zeros(2), np.zeros(3)])
+        with pytest.raises(ValueError, match=r"Invalid params\['w'\]: a tuple"):
+            opt.init({"w": (np.zeros(2),)})

@@ -1,4 +1,4 @@
-"""optimlib.trajectory: trajectories, divergence as a state, batches."""
+"""optimlib.run: trajectories, divergence as a state, batches."""
 import types
 import warnings
 

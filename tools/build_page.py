@@ -33,8 +33,7 @@ def main(page, check=True):
                             "--source", str(scratch)], env=env)
     if code or not check:
         return code
-    sys.path.insert(0, str(ROOT / "tests" / "site"))
-    from sitecheck import check_pages
+    from sitecheck import check_pages  # tools/sitecheck.py, next to this script
     [report] = check_pages(scratch / "_build" / "html", [f"book/{page.stem}.html"])
     print(f"\nbrowser check of {page}: {len(report.sliders)} sliders, math {report.math}")
     for problem in report.problems():

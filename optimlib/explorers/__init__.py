@@ -48,7 +48,8 @@ def explorer(surface, optimizers, sliders=None, **kwargs):
         sliders: ``{name: values}``, the grid of each slider (e.g. :func:`log_grid` for a learning rate); the
             website holds every setting of the product grid, so keep grids moderate (about 10 x 6). Every slider
             must be used by some factory.
-        x0: the start point (default ``surface.start``); steps: the number of updates (default 200).
+        x0: the start point (default ``surface.start``).
+        steps: the number of updates (default 200).
         initial: ``{slider: value}``, the starting positions, each a value of its grid (default: the middle).
         labels: ``{slider: text}``, overriding :data:`SLIDER_LABELS`. Labels are plain text with Unicode
             symbols (``"momentum μ"``): no LaTeX, which a slider label cannot render. Give the unit where there
@@ -56,8 +57,9 @@ def explorer(surface, optimizers, sliders=None, **kwargs):
         edges: ``{slider: (value, text)}``, a stability edge the slider crosses, marked on its track on the
             website (``{"learning_rate": (2 / L, "2/L")}``).
         animate: add a step slider and a play/pause button (optimizers racing); works with no other slider.
-        title: a heading drawn in the figure. alt: the figure's text alternative (a default is written from
-            the names and sliders; give a better one that says what the reader should see).
+        title: a heading shown above the figure.
+        alt: the figure's text alternative (a default is written from the names and sliders; give a better one
+            that says what the reader should see).
         bound: a coordinate beyond which a run counts as diverged (default 100 times the domain's scale). A run
             whose gap :math:`f - f^*` grows past 100 times its start counts as diverged there too.
 

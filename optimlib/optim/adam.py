@@ -3,13 +3,12 @@
 Weight decay, as L2 regularization (:func:`~optimlib.adam_l2`) or decoupled (:func:`~optimlib.adamw`), is in
 :mod:`optimlib.optim.weight_decay`.
 """
-import math
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validate import check_broadcast, check_hyperparameter, check_shapes
-from ..base import GradientTransformation, chain, scale_by_learning_rate, tree_map
+from .._validate import check_hyperparameter
+from ..base import chain, per_leaf, scale_by_learning_rate
 
 __all__ = ["AdamState", "AMSGradState", "scale_by_adam", "scale_by_amsgrad", "adam", "amsgrad"]
 
@@ -31,85 +30,38 @@ class AMSGradState(NamedTuple):
     v_max: Any
 
 
-def _average(b, c):
-    """The leaf update ``(avg, g) -> b avg + c g`` with ``c = 1 - b``, evaluated as torch's ``lerp`` does:
-    ``avg + c (g - avg)`` if ``c < 0.5``, else ``g - (g - avg)(1 - c)``; one new array, updated in place."""
-    if np.ndim(b):
-        return lambda avg, g: b * avg + c * g
-
-    def lerp(avg, g):
-        out = np.asarray(g - avg)  # a 0-d array, not a NumPy scalar, for 0-d params: updated in place below
-        if c < 0.5:
-            out *= c
-            out += avg
-        else:
-            out *= 1 - c
-            np.subtract(g, out, out=out)
-        return out
-
-    return lerp
-
-
-def _square_average(b, c):
-    """The leaf update ``(avg, g) -> b avg + ((c g) g)``, as torch's ``mul_(b).addcmul_(g, g, value=c)``."""
-    def update(avg, g):
-        out = np.asarray(c * g)
-        out *= g
-        out += b * avg
-        return out
-
-    return update
-
-
-def _scale_by_moments(b1, b2, eps, bias_correction, amsgrad):
-    b1 = check_hyperparameter("b1", b1, 0.0, 1.0)
-    b2 = check_hyperparameter("b2", b2, 0.0, 1.0)
-    eps = check_hyperparameter("eps", eps)
-    c1, c2 = 1 - b1, 1 - b2
-    sqrt = math.sqrt if np.ndim(b2) == 0 else np.sqrt  # a Python float keeps float32 params float32
-    average_m, average_v = _average(b1, c1), _square_average(b2, c2)
-
-    def direction(m, v, s1, s2):  # (m / s1) / (sqrt(v) / s2 + eps), allocation-conscious
-        denom = np.asarray(np.sqrt(v))
-        if bias_correction:
-            denom /= s2
-        denom += eps
-        out = np.divide(m, denom, out=denom if denom.dtype == m.dtype else None)
-        if bias_correction:
-            out /= s1
-        return out
-
-    def init(params):
-        for name, value in (("b1", b1), ("b2", b2), ("eps", eps)):
-            check_broadcast(name, value, params)
-        zeros = tree_map(np.zeros_like, params)
-        return AMSGradState(0, zeros, zeros, zeros) if amsgrad else AdamState(0, zeros, zeros)
-
-    def update(grads, state, params=None):
-        check_shapes(grads, state.m)
-        t = state.count + 1
-        m = tree_map(average_m, state.m, grads)
-        v = tree_map(average_v, state.v, grads)
-        s1, s2 = 1 - b1 ** t, sqrt(1 - b2 ** t)
-        if amsgrad:
-            v_max = tree_map(np.maximum, state.v_max, v)
-            return tree_map(lambda m, v: direction(m, v, s1, s2), m, v_max), AMSGradState(t, m, v, v_max)
-        return tree_map(lambda m, v: direction(m, v, s1, s2), m, v), AdamState(t, m, v)
-
-    return GradientTransformation(init, update)
+def _moments(b1, b2, eps):
+    return (check_hyperparameter("b1", b1, 0.0, 1.0), check_hyperparameter("b2", b2, 0.0, 1.0),
+            check_hyperparameter("eps", eps))
 
 
 def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8, bias_correction=True):
     r"""Adam's direction :math:`\hat m_t / (\sqrt{\hat v_t} + \epsilon)`, with :math:`\hat m_t = m_t / (1 - \beta_1^t)`,
     :math:`\hat v_t = v_t / (1 - \beta_2^t)`; ``bias_correction=False`` uses :math:`m_t, v_t` themselves (then the
     first step is :math:`\alpha(1-\beta_1)/\sqrt{1-\beta_2}`, about :math:`3.16\alpha` at the defaults)."""
-    return _scale_by_moments(b1, b2, eps, bias_correction, amsgrad=False)
+    b1, b2, eps = _moments(b1, b2, eps)
+
+    def update(t, g, m, v):
+        m = b1 * m + (1 - b1) * g                                              # first moment
+        v = b2 * v + (1 - b2) * g * g                                          # second moment
+        c1, c2 = (1 - b1**t, 1 - b2**t) if bias_correction else (1.0, 1.0)    # bias corrections
+        return (m / c1) / (np.sqrt(v / c2) + eps), m, v
+
+    return per_leaf(AdamState, update, b1=b1, b2=b2, eps=eps)
 
 
 def scale_by_amsgrad(b1=0.9, b2=0.999, eps=1e-8):
     r"""AMSGrad's direction as torch computes it: :func:`scale_by_adam` with :math:`v_t` replaced by the running
     maximum :math:`\hat v_t = \max(\hat v_{t-1}, v_t)` before the bias correction."""
-    return _scale_by_moments(b1, b2, eps, True, amsgrad=True)
+    b1, b2, eps = _moments(b1, b2, eps)
+
+    def update(t, g, m, v, v_max):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        v_max = np.maximum(v_max, v)                                           # never decreases
+        return (m / (1 - b1**t)) / (np.sqrt(v_max / (1 - b2**t)) + eps), m, v, v_max
+
+    return per_leaf(AMSGradState, update, b1=b1, b2=b2, eps=eps)
 
 
 def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
@@ -128,7 +80,8 @@ def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
 
     Args:
         learning_rate: :math:`\alpha \ge 0`: a float, an array broadcasting against the params, or a schedule.
-        b1: :math:`\beta_1 \in [0, 1)`, decay of the first moment. b2: :math:`\beta_2 \in [0, 1)`, of the second.
+        b1: :math:`\beta_1 \in [0, 1)`, decay of the first moment.
+        b2: :math:`\beta_2 \in [0, 1)`, decay of the second moment.
         eps: :math:`\epsilon \ge 0`, added to :math:`\sqrt{\hat v_t}` (outside the root).
 
     .. note::
@@ -138,7 +91,7 @@ def adam(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
         With :math:`\epsilon = 0` Adam is invariant to scaling the gradients. The paper's convergence proof is
         flawed (Reddi et al. 2018, :func:`amsgrad`).
 
-    Reference:
+    References:
         Kingma & Ba (2015), Adam: a method for stochastic optimization, ICLR, arXiv:1412.6980.
 
     Example:
@@ -159,7 +112,7 @@ def amsgrad(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8):
         This is ``torch.optim.Adam(..., amsgrad=True)``: the maximum of the raw :math:`v_t`, then bias
         correction. Reddi et al.'s Algorithm 2 has no bias correction and a decaying :math:`\alpha_t=\alpha/\sqrt t`.
 
-    Reference:
+    References:
         Reddi, Kale & Kumar (2018), On the convergence of Adam and beyond, ICLR, arXiv:1904.09237.
 
     Example:

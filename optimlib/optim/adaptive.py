@@ -3,8 +3,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validate import check_broadcast, check_hyperparameter, check_shapes
-from ..base import GradientTransformation, chain, scale_by_learning_rate, tree_map
+from .._validate import check_hyperparameter
+from ..base import chain, per_leaf, scale_by_learning_rate
 
 __all__ = ["AdagradState", "AdadeltaState", "RMSPropState", "CenteredRMSPropState", "scale_by_adagrad",
            "scale_by_adadelta", "scale_by_rmsprop", "adagrad", "adadelta", "rmsprop"]
@@ -41,16 +41,11 @@ def scale_by_adagrad(eps=1e-10, initial_accumulator_value=0.0):
     eps = check_hyperparameter("eps", eps)
     g0 = check_hyperparameter("initial_accumulator_value", initial_accumulator_value)
 
-    def init(params):
-        check_broadcast("initial_accumulator_value", g0, params)
-        return AdagradState(G=tree_map(lambda p: np.zeros_like(p) + g0, params))
+    def update(g, G):
+        G = G + g * g
+        return g / (np.sqrt(G) + eps), G
 
-    def update(grads, state, params=None):
-        check_shapes(grads, state.G)
-        G = tree_map(lambda g, G: G + g * g, grads, state.G)
-        return tree_map(lambda g, G: g / (np.sqrt(G) + eps), grads, G), AdagradState(G)
-
-    return GradientTransformation(init, update)
+    return per_leaf(AdagradState, update, initial={"G": g0}, initial_accumulator_value=g0, eps=eps)
 
 
 def adagrad(learning_rate, eps=1e-10, initial_accumulator_value=0.0):
@@ -76,7 +71,7 @@ def adagrad(learning_rate, eps=1e-10, initial_accumulator_value=0.0):
         *inside* the root and starts :math:`G_0 = 0.1`. The rate of a coordinate never increases; under a
         constant gradient with :math:`\delta = 0` the :math:`t`-th step is :math:`\eta\,\mathrm{sign}(g)/\sqrt t`.
 
-    Reference:
+    References:
         Duchi, Hazan & Singer (2011), Adaptive subgradient methods for online learning and stochastic
         optimization, JMLR 12.
 
@@ -100,19 +95,13 @@ def scale_by_adadelta(rho=0.9, eps=1e-6):
     rho = check_hyperparameter("rho", rho, 0.0, 1.0)
     eps = check_hyperparameter("eps", eps)
 
-    def init(params):
-        check_broadcast("rho", rho, params)
-        zeros = tree_map(np.zeros_like, params)
-        return AdadeltaState(Eg2=zeros, Edx2=zeros)
+    def update(g, Eg2, Edx2):
+        Eg2 = rho * Eg2 + (1 - rho) * g * g
+        dx = np.sqrt(Edx2 + eps) / np.sqrt(Eg2 + eps) * g
+        Edx2 = rho * Edx2 + (1 - rho) * dx * dx
+        return dx, Eg2, Edx2
 
-    def update(grads, state, params=None):
-        check_shapes(grads, state.Eg2)
-        Eg2 = tree_map(lambda g, e: rho * e + (1 - rho) * g * g, grads, state.Eg2)
-        dx = tree_map(lambda g, e, d: np.sqrt(d + eps) / np.sqrt(e + eps) * g, grads, Eg2, state.Edx2)
-        Edx2 = tree_map(lambda d, x: rho * d + (1 - rho) * x * x, state.Edx2, dx)
-        return dx, AdadeltaState(Eg2, Edx2)
-
-    return GradientTransformation(init, update)
+    return per_leaf(AdadeltaState, update, rho=rho, eps=eps)
 
 
 def adadelta(learning_rate=1.0, rho=0.9, eps=1e-6):
@@ -141,7 +130,7 @@ def adadelta(learning_rate=1.0, rho=0.9, eps=1e-6):
         The first step is :math:`\sqrt{\epsilon}\, g / \sqrt{(1-\rho) g^2 + \epsilon}`, about
         :math:`\sqrt{\epsilon / (1 - \rho)}` in size.
 
-    Reference:
+    References:
         Zeiler (2012), ADADELTA: an adaptive learning rate method, arXiv:1212.5701.
 
     Example:
@@ -163,22 +152,18 @@ def scale_by_rmsprop(decay=0.99, eps=1e-8, centered=False):
     if not isinstance(centered, (bool, np.bool_)):
         raise ValueError(f"Invalid centered: {centered!r} (must be True or False)")
 
-    def init(params):
-        check_broadcast("decay", decay, params)
-        if centered:
-            return CenteredRMSPropState(Eg=tree_map(np.zeros_like, params), Eg2=tree_map(np.zeros_like, params))
-        return RMSPropState(Eg2=tree_map(np.zeros_like, params))
+    def update(g, Eg2):
+        Eg2 = decay * Eg2 + (1 - decay) * g * g
+        return g / (np.sqrt(Eg2) + eps), Eg2
 
-    def update(grads, state, params=None):
-        check_shapes(grads, state.Eg2)
-        Eg2 = tree_map(lambda g, e: decay * e + (1 - decay) * g * g, grads, state.Eg2)
-        if not centered:
-            return tree_map(lambda g, e: g / (np.sqrt(e) + eps), grads, Eg2), RMSPropState(Eg2)
-        Eg = tree_map(lambda g, m: decay * m + (1 - decay) * g, grads, state.Eg)
-        out = tree_map(lambda g, m, e: g / (np.sqrt(e - m * m) + eps), grads, Eg, Eg2)
-        return out, CenteredRMSPropState(Eg, Eg2)
+    def update_centered(g, Eg, Eg2):
+        Eg = decay * Eg + (1 - decay) * g
+        Eg2 = decay * Eg2 + (1 - decay) * g * g
+        return g / (np.sqrt(Eg2 - Eg * Eg) + eps), Eg, Eg2
 
-    return GradientTransformation(init, update)
+    if centered:
+        return per_leaf(CenteredRMSPropState, update_centered, decay=decay, eps=eps)
+    return per_leaf(RMSPropState, update, decay=decay, eps=eps)
 
 
 def rmsprop(learning_rate, decay=0.99, eps=1e-8, centered=False):
@@ -209,7 +194,7 @@ def rmsprop(learning_rate, decay=0.99, eps=1e-8, centered=False):
         :math:`\eta/\sqrt{1-\gamma}` in size when :math:`\epsilon = 0` (:math:`10\eta` at 0.99), and
         :math:`\eta/\sqrt{\gamma(1-\gamma)}` centered. Graves's version adds momentum to the centered step.
 
-    Reference:
+    References:
         Tieleman & Hinton (2012), Lecture 6.5, rmsprop, Coursera: Neural Networks for Machine Learning.
         Graves (2013), Generating sequences with recurrent neural networks, arXiv:1308.0850, eqs. (38)-(41).
 

@@ -12,8 +12,10 @@ and needs ``params`` in ``update``: the parameters are a vector ``(d,)`` or a ba
   :func:`~optimlib.gauss_newton` :math:`-(J^\top J + \mu I)^{-1} g` (least squares, :math:`J` the Jacobian of
   the residuals).
 
-Each method returns the whole step, sign included (the line search needs the signed direction), so these are
-not chained with :func:`~optimlib.scale_by_learning_rate`. A step costs :math:`O(d^2)` memory for :math:`H` and
+Each is a chain: a transform that returns the direction :math:`M^{-1} g` with its sign unchanged (here
+:func:`scale_by_newton`, :math:`H^{-1}g`), then :func:`~optimlib.scale_by_learning_rate`, the one minus sign, so a
+learning rate may be a float, an array ``(K, 1)`` for a batch, or a schedule. Only :func:`damped_newton` signs its
+own step: its line search needs the descent direction :math:`p`. A step costs :math:`O(d^2)` memory for :math:`H` and
 :math:`O(d^3)` time for the solve: :func:`~optimlib.newton_cost` measures both. Pure Newton jumps to the
 stationary point of the local quadratic model, whatever its kind: onto a saddle or a maximum as readily as onto a
 minimum (Dauphin et al., NIPS 2014). A singular :math:`H` gives non-finite updates, which :func:`optimlib.run`
@@ -21,7 +23,8 @@ reports as divergence.
 
 >>> H = lambda x: np.broadcast_to(np.diag([1.0, -1.0]), x.shape + (2,))   # Hessian of (x^2 - y^2)/2
 >>> x = np.array([0.7, -0.3]); g = x * np.array([1.0, -1.0])
->>> updates, _ = newton(H).update(g, None, x)
+>>> opt = newton(H)
+>>> updates, _ = opt.update(g, opt.init(x), x)
 >>> print(x + updates)                                                     # onto the saddle
 [0. 0.]
 """
@@ -30,9 +33,9 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validate import check_broadcast, check_hyperparameter, check_shapes
-from ..base import EmptyState, GradientTransformation
+from ..base import GradientTransformation, chain, scale_by_learning_rate, stateless
 
-__all__ = ["newton", "damped_newton", "DampedNewtonState"]
+__all__ = ["scale_by_newton", "newton", "damped_newton", "DampedNewtonState"]
 
 
 def _matrix(fn, grads, params, name, square=True):
@@ -63,14 +66,20 @@ def _solve(A, b):
         return out.reshape(b.shape)
 
 
-def _stateless(update, **hyperparameters):
-    """A transform that keeps no state; ``init`` checks that array hyperparameters broadcast to the params."""
-    def init(params):
-        for name, value in hyperparameters.items():
-            check_broadcast(name, value, params)
-        return EmptyState()
+def _solve_with(matrix, **hyperparameters):
+    """A stateless transform returning :math:`M^{-1} g` (sign unchanged) for ``M = matrix(grads, params)``, a stack of
+    matrices; NaN rows where ``M`` is singular."""
+    def update(grads, state, params=None):
+        M = matrix(grads, params)
+        with np.errstate(all="ignore"):
+            return _solve(M, np.asarray(grads, dtype=float)), state
 
-    return GradientTransformation(init, update)
+    return stateless(update, **hyperparameters)
+
+
+def scale_by_newton(hessian):
+    r"""Newton's direction :math:`H(x)^{-1} g` (sign unchanged), ``hessian`` a callable ``(..., d) -> (..., d, d)``."""
+    return _solve_with(lambda g, x: _matrix(hessian, g, x, "newton"))
 
 
 def newton(hessian, learning_rate=1.0):
@@ -83,31 +92,26 @@ def newton(hessian, learning_rate=1.0):
 
     Args:
         hessian: :math:`H`, a callable ``(..., d) -> (..., d, d)`` (a Surface's ``hess``).
-        learning_rate: :math:`\eta \ge 0`, a float or an array ``(K, 1)`` for a batch; 1 is pure Newton.
+        learning_rate: :math:`\eta \ge 0`: a float, an array ``(K, 1)`` for a batch, or a schedule; 1 is pure
+            Newton.
 
     .. note::
         No ``torch.optim`` or Optax counterpart (``torch.optim.LBFGS`` is quasi-Newton): the exact Hessian is
         evaluated and :math:`Hp = g` is solved (LU), never inverted. A singular :math:`H` gives a NaN step,
         which :func:`~optimlib.run` reports as divergence, not an exception.
 
-    Reference:
+    References:
         Nocedal & Wright (2006), *Numerical Optimization*, 2nd ed., Springer, ch. 3.3.
 
     Example:
         >>> A, b = np.array([[3.0, 1.0], [1.0, 2.0]]), np.array([1.0, 0.0])
         >>> x = np.array([5.0, -7.0])
-        >>> updates, _ = newton(lambda x: A).update(A @ x - b, None, x)
+        >>> opt = newton(lambda x: A)
+        >>> updates, _ = opt.update(A @ x - b, opt.init(x), x)
         >>> print(x + updates, np.linalg.solve(A, b))        # one step to the minimizer
         [ 0.4 -0.2] [ 0.4 -0.2]
     """
-    lr = check_hyperparameter("learning_rate", learning_rate)
-
-    def update(grads, state, params=None):
-        H = _matrix(hessian, grads, params, "newton")
-        with np.errstate(all="ignore"):
-            return -lr * _solve(H, grads), state
-
-    return _stateless(update, learning_rate=lr)
+    return chain(scale_by_newton(hessian), scale_by_learning_rate(learning_rate))
 
 
 class DampedNewtonState(NamedTuple):
@@ -136,8 +140,10 @@ def damped_newton(f, hessian, *, c=1e-4, shrink=0.5, max_backtracks=50):
     :math:`t = 1` is accepted and convergence is quadratic. Each row of a batch searches on its own.
 
     Args:
-        f: the objective, ``(..., d) -> (...)`` (a Surface's ``f``). hessian: :math:`H`, as in :func:`newton`.
-        c: :math:`c \in (0, 1)`, the Armijo constant. shrink: :math:`\beta \in (0, 1)`.
+        f: the objective, ``(..., d) -> (...)`` (a Surface's ``f``).
+        hessian: :math:`H`, as in :func:`newton`.
+        c: :math:`c \in (0, 1)`, the Armijo constant.
+        shrink: :math:`\beta \in (0, 1)`.
         max_backtracks: the most shrinks per step (an integer >= 0).
 
     .. note::
@@ -145,7 +151,7 @@ def damped_newton(f, hessian, *, c=1e-4, shrink=0.5, max_backtracks=50):
         modify the Hessian instead. Only sufficient decrease is checked, not the Wolfe curvature condition of
         ``torch.optim.LBFGS(line_search_fn="strong_wolfe")``.
 
-    Reference:
+    References:
         Armijo (1966), Pacific J. Math. 16(1); Nocedal & Wright (2006), *Numerical Optimization*, Algorithm 3.1.
 
     Example:

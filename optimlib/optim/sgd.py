@@ -3,8 +3,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validate import check_broadcast, check_hyperparameter, check_shapes
-from ..base import GradientTransformation, apply_updates, chain, scale_by_learning_rate, tree_map  # noqa: F401
+from .._validate import check_hyperparameter
+from ..base import apply_updates, chain, per_leaf, scale_by_learning_rate  # noqa: F401
 
 __all__ = ["TraceState", "trace", "sgd", "heavy_ball"]
 
@@ -25,17 +25,11 @@ def trace(momentum, nesterov=False):
     if nesterov and np.any(np.asarray(mu) == 0):
         raise ValueError(f"Invalid momentum: {momentum!r} (nesterov=True requires momentum > 0)")
 
-    def init(params):
-        check_broadcast("momentum", mu, params)
-        return TraceState(b=tree_map(np.zeros_like, params))
+    def update(g, b):
+        b = mu * b + g
+        return (g + mu * b if nesterov else b), b
 
-    def update(grads, state, params=None):
-        check_shapes(grads, state.b)
-        b = tree_map(lambda g, b: mu * b + g, grads, state.b)
-        out = tree_map(lambda g, b: g + mu * b, grads, b) if nesterov else b
-        return out, TraceState(b)
-
-    return GradientTransformation(init, update)
+    return per_leaf(TraceState, update, momentum=mu)
 
 
 def sgd(learning_rate, momentum=0.0, nesterov=False):
@@ -106,7 +100,8 @@ def heavy_ball(learning_rate, momentum=0.9, nesterov=False):
 
     Args:
         learning_rate: :math:`\eta \ge 0`: a float, an array broadcasting against the params, or a schedule.
-        momentum: :math:`\mu \in [0, 1)`. nesterov: the look-ahead form (requires ``momentum > 0``).
+        momentum: :math:`\mu \in [0, 1)`.
+        nesterov: the look-ahead form (requires ``momentum > 0``).
 
     .. note::
         With a constant rate this equals :func:`sgd` and ``torch.optim.SGD`` step for step (:math:`v_t =
@@ -114,7 +109,7 @@ def heavy_ball(learning_rate, momentum=0.9, nesterov=False):
         of Sutskever et al. (2013); ``torch.optim.SGD`` and Optax's ``sgd`` apply the current rate to the whole
         buffer instead.
 
-    Reference:
+    References:
         Polyak (1964), USSR Comput. Math. Math. Phys. 4(5); Sutskever, Martens, Dahl & Hinton (2013), ICML.
 
     Example:

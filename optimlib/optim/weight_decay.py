@@ -5,8 +5,8 @@ preconditioner (:func:`add_l2`, :func:`adam_l2`) the decay is rescaled with the 
 (:func:`add_decayed_weights`, :func:`adamw`) every weight decays at the rate :math:`\eta_t\lambda`. For SGD the two
 coincide with :math:`\lambda = \alpha\lambda'`; for Adam they do not (Loshchilov & Hutter 2019, Props. 1 and 2).
 """
-from .._validate import check_broadcast, check_hyperparameter, check_shapes
-from ..base import EmptyState, GradientTransformation, apply_updates, chain, scale_by_learning_rate, tree_map  # noqa: F401
+from .._validate import check_hyperparameter, check_shapes
+from ..base import apply_updates, chain, scale_by_learning_rate, stateless, tree_map  # noqa: F401
 from .adam import scale_by_adam
 
 __all__ = ["add_decayed_weights", "add_l2", "adamw", "adam_l2"]
@@ -17,17 +17,13 @@ def add_decayed_weights(weight_decay=1e-2):
     decoupled weight decay (AdamW); placed first it is L2 regularization (:func:`add_l2`)."""
     wd = check_hyperparameter("weight_decay", weight_decay)
 
-    def init(params):
-        check_broadcast("weight_decay", wd, params)
-        return EmptyState()
-
     def update(updates, state, params=None):
         if params is None:
             raise ValueError("Invalid params: None (weight decay needs the params: update(grads, state, params))")
         check_shapes(updates, params)
         return tree_map(lambda u, p: u + wd * p, updates, params), state
 
-    return GradientTransformation(init, update)
+    return stateless(update, weight_decay=wd)
 
 
 def add_l2(weight_decay=1e-2):
@@ -56,7 +52,7 @@ def adamw(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
         a schedule multiplier, so torch's (and our) ``weight_decay`` is :math:`\lambda_{\rm paper}/\alpha`. Unlike
         :func:`adam_l2`, the decay is not divided by :math:`\sqrt{\hat v_t}`.
 
-    Reference:
+    References:
         Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
 
     Example:
@@ -83,7 +79,7 @@ def adam_l2(learning_rate=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2):
         are regularized less (Loshchilov & Hutter 2019, Prop. 2). With zero loss gradient and :math:`\epsilon=0`
         the first step is :math:`\alpha\,\mathrm{sign}(\theta_0)` whatever :math:`\lambda'`.
 
-    Reference:
+    References:
         Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
 
     Example:

@@ -1,17 +1,19 @@
 """What the optimizers run on: test surfaces, data sets and a small network. Every name is also ``ol.<name>``.
 
-=============  ===================================================================================================
-``symbolic``   SymPy to NumPy: gradients, Hessians and Jacobians compiled with ``lambdify(..., cse=True)``
-``surfaces``   the :class:`~optimlib.problems.surfaces.Surface` record (with ``f_min``) and the test surfaces
-``data``       seeded data sets, their losses and gradients, the mini-batch sampler (NumPy only)
-``mlp``        a small multilayer perceptron with hand-written backpropagation (NumPy only)
-=============  ===================================================================================================
+==============  ===================================================================================================
+``symbolic``    SymPy to NumPy: gradients, Hessians and Jacobians compiled with ``lambdify(..., cse=True)``
+``surfaces``    the :class:`~optimlib.problems.surfaces.Surface` record (with ``f_min``) and the test surfaces
+``stationary``  stationary points of a surface and their kind (NumPy only)
+``data``        seeded data sets, their losses and gradients, the mini-batch sampler (NumPy only)
+``mlp``         a small multilayer perceptron with hand-written backpropagation (NumPy only)
+``mlp_batch``   many such networks trained at once, one per hyperparameter setting (NumPy only)
+==============  ===================================================================================================
 
-SymPy loads with ``symbolic`` and ``surfaces`` only, on first use: importing ``data`` or ``mlp`` does not load it.
+SymPy loads with ``symbolic`` and ``surfaces`` only, on first use: importing ``data``, ``mlp`` or ``mlp_batch`` does not load it.
 """
 import importlib
 
-MODULES = ("symbolic", "surfaces", "data", "mlp")
+MODULES = ("symbolic", "surfaces", "stationary", "data", "mlp", "mlp_batch")
 
 
 def __getattr__(name):

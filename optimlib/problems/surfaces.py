@@ -5,10 +5,8 @@ r"""Test surfaces: each a :class:`Surface` record built from one SymPy expressio
 ``(..., d)`` and ``(..., d, d)``. Known stationary points are stored as arrays ``(k, d)``.
 
 >>> s = rosenbrock()
->>> s.minima, s.f(s.minima[0]), s.grad(s.minima[0])
-(array([[1., 1.]]), array(0.), array([0., 0.]))
->>> classify_stationary_point(saddle(), np.zeros(2))
-'saddle'
+>>> s.minima, s.f(s.minima[0]), s.grad(s.minima[0]), s.f_min
+(array([[1., 1.]]), array(0.), array([0., 0.]), 0.0)
 """
 from typing import Callable, NamedTuple
 
@@ -19,8 +17,7 @@ from .._validate import check_scalar
 from .symbolic import _symbols, lambdify_derivatives
 
 __all__ = ["Surface", "surface_from_expr", "quadratic", "rosenbrock", "beale", "himmelblau", "saddle",
-           "monkey_saddle", "plateau_saddle", "cycling_quartic", "double_well", "classify_stationary_point",
-           "stationary_points"]
+           "monkey_saddle", "plateau_saddle", "cycling_quartic", "double_well"]
 
 
 class Surface(NamedTuple):
@@ -185,45 +182,3 @@ def double_well():
     x = sp.Symbol("x")
     return surface_from_expr("double well", x**4 / 4 - x**2 / 2, (x,), domain=((-1.7, 1.7),), start=(0.3,),
                              minima=((-1,), (1,)), maxima=(0,))
-
-
-def classify_stationary_point(surface, x, *, tol=1e-8, grad_tol=1e-6):
-    r"""Classify a stationary point by the eigenvalues :math:`\lambda_i` of the Hessian.
-
-    'minimum' if all :math:`\lambda_i > t`, 'maximum' if all :math:`< -t`, 'saddle' if some are above :math:`t`
-    and some below :math:`-t`, 'degenerate' otherwise (a zero eigenvalue decides nothing), with
-    :math:`t` = ``tol`` :math:`\cdot \max(1, \max_i |\lambda_i|)`. Raises ``ValueError`` if
-    :math:`\lVert\nabla f(x)\rVert >` ``grad_tol``.
-    """
-    x = np.asarray(x, dtype=float)
-    if x.shape != (surface.dim,):
-        raise ValueError(f"Invalid x: shape {x.shape} (must be ({surface.dim},) for {surface.name})")
-    g = float(np.linalg.norm(surface.grad(x)))
-    if not g <= grad_tol:
-        raise ValueError(f"Invalid x: {x.tolist()} is not stationary (|grad| = {g:.3g} > grad_tol = {grad_tol:g})")
-    eig = np.linalg.eigvalsh(surface.hess(x))
-    t = tol * max(1.0, np.abs(eig).max())
-    if (eig > t).all():
-        return "minimum"
-    if (eig < -t).all():
-        return "maximum"
-    return "saddle" if (eig > t).any() and (eig < -t).any() else "degenerate"
-
-
-def stationary_points(surface, *, grid=21, iterations=60, tol=1e-9):
-    """Find stationary points in the domain: Newton's method on :math:`\\nabla f = 0` from a grid of starts.
-
-    Returns ``(points, kinds)``: an array ``(k, d)`` sorted lexicographically and the classification of each.
-    A numerical search: points whose Newton iteration does not converge from the grid are missed.
-    """
-    axes = [np.linspace(lo, hi, grid) for lo, hi in surface.domain]
-    x = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, surface.dim)
-    with np.errstate(all="ignore"):
-        for _ in range(iterations):
-            x = x - (np.linalg.pinv(surface.hess(x)) @ surface.grad(x)[..., None])[..., 0]
-            x = x[np.isfinite(x).all(-1) & (np.abs(x) < 1e6).all(-1)]
-        low, high = np.array(surface.domain).T
-        ok = (np.linalg.norm(surface.grad(x), axis=-1) < tol) & (x >= low).all(-1) & (x <= high).all(-1)
-    points = np.unique(np.round(x[ok], 7), axis=0)
-    points = np.array([x[ok][np.abs(x[ok] - p).max(-1) < 1e-6][0] for p in points]).reshape(-1, surface.dim)
-    return points, [classify_stationary_point(surface, p, grad_tol=np.inf) for p in points]

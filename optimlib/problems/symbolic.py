@@ -116,5 +116,5 @@ def lambdify_jacobian(exprs, symbols):
      [1. 0.]]
     """
     symbols = _symbols(symbols)
-    exprs = list(exprs) if not isinstance(exprs, sp.MatrixBase) else list(exprs)
+    exprs = list(exprs)
     return to_numpy(exprs, symbols), to_numpy(jacobian(exprs, symbols), symbols)

@@ -1,9 +1,15 @@
-"""optimlib.second_order, newton_variants and cost: Newton's method and its family, against closed forms."""
+"""optimlib.optim.newton, newton_variants and cost: Newton's method and its family, against closed forms."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 import optimlib as ol
+from loops import trajectory
+
+
+def one_step(opt, grads, params):
+    """``opt.update`` from a fresh state: (updates, state)."""
+    return opt.update(grads, opt.init(params), params)
 
 
 def _spd(d, seed):
@@ -103,15 +109,15 @@ def test_levenberg_marquardt_interpolates_between_newton_and_gradient_descent():
     s = ol.rosenbrock()
     x = np.array([-0.7, 0.4])
     g, H = s.grad(x), s.hess(x)
-    small, _ = ol.levenberg_marquardt(s.hess, mu=1e-10).update(g, None, x)
+    small, _ = one_step(ol.levenberg_marquardt(s.hess, mu=1e-10), g, x)
     assert_allclose(small, -np.linalg.solve(H, g), rtol=1e-7)
     mu = 1e8
-    large, _ = ol.levenberg_marquardt(s.hess, mu=mu).update(g, None, x)
+    large, _ = one_step(ol.levenberg_marquardt(s.hess, mu=mu), g, x)
     assert_allclose(large, -g / mu, rtol=1e-5)
     # a batch of damping values, one per row, equals a loop
     mus = np.array([[0.1], [1.0], [10.0]])
     xs = np.tile(x, (3, 1))
-    batch, _ = ol.levenberg_marquardt(s.hess, mu=mus).update(s.grad(xs), None, xs)
+    batch, _ = one_step(ol.levenberg_marquardt(s.hess, mu=mus), s.grad(xs), xs)
     for i, m in enumerate(mus[:, 0]):
         assert_allclose(batch[i], -np.linalg.solve(H + m * np.eye(2), g), rtol=1e-12)
 
@@ -121,7 +127,7 @@ def test_saddle_free_newton_matches_eigen_formula():
     x = np.array([0.1, -1.5])
     lam, Q = np.linalg.eigh(s.hess(x))
     assert lam[0] < 0 < lam[1]
-    step, _ = ol.saddle_free_newton(s.hess, mu=0.5).update(s.grad(x), None, x)
+    step, _ = one_step(ol.saddle_free_newton(s.hess, mu=0.5), s.grad(x), x)
     expected = -Q @ np.diag(1 / (np.abs(lam) + 0.5)) @ Q.T @ s.grad(x)
     assert_allclose(step, expected, rtol=1e-12)
     assert step @ s.grad(x) < 0  # always a descent direction
@@ -130,7 +136,7 @@ def test_saddle_free_newton_matches_eigen_formula():
 def test_singular_hessian_gives_divergence_not_an_exception():
     m = ol.monkey_saddle()
     x = np.array([[0.0, 0.0], [0.5, 0.1]])
-    updates, _ = ol.newton(m.hess).update(m.grad(x), None, x)
+    updates, _ = one_step(ol.newton(m.hess), m.grad(x), x)
     assert np.isnan(updates[0]).all() and np.isfinite(updates[1]).all()
     t = ol.run(ol.saddle_free_newton(m.hess), m, np.zeros(2), 5)  # |H| = 0 and g = 0: the step is 0/0
     assert t.diverged and t.diverged_at == 1 and t.n_valid == 1 and (t.path == 0).all()
@@ -152,12 +158,15 @@ def test_validation():
         ol.damped_newton(s.f, s.hess, shrink=0.0)
     with pytest.raises(ValueError, match="max_backtracks"):
         ol.damped_newton(s.f, s.hess, max_backtracks=-1)
+    opt = ol.newton(s.hess)
     with pytest.raises(ValueError, match="needs params"):
-        ol.newton(s.hess).update(np.ones(2), None)
+        opt.update(np.ones(2), opt.init(np.ones(2)))
+    with pytest.raises(ValueError, match=r"Invalid state: None \(must be the state"):
+        opt.update(np.ones(2), None, np.ones(2))
     with pytest.raises(ValueError, match="Invalid grads: shape"):
-        ol.newton(s.hess).update(np.ones(3), None, np.ones(2))
+        one_step(ol.newton(s.hess), np.ones(3), np.ones(2))
     with pytest.raises(ValueError, match="Invalid hessian"):
-        ol.newton(lambda x: np.eye(3)).update(np.ones(2), None, np.ones(2))
+        one_step(ol.newton(lambda x: np.eye(3)), np.ones(2), np.ones(2))
     with pytest.raises(ValueError, match="Invalid dims"):
         ol.newton_cost([0, 10], rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="Invalid repeats"):
@@ -181,7 +190,7 @@ def test_gauss_newton():
     A, b = rng.normal(size=(6, 3)), rng.normal(size=6)
     jac = lambda x: np.broadcast_to(A, np.shape(x)[:-1] + A.shape)
     x0 = rng.normal(size=(4, 3))
-    updates, _ = ol.gauss_newton(jac).update((x0 @ A.T - b) @ A, None, x0)
+    updates, _ = one_step(ol.gauss_newton(jac), (x0 @ A.T - b) @ A, x0)
     assert_allclose(x0 + updates, np.broadcast_to(np.linalg.lstsq(A, b, rcond=None)[0], x0.shape), rtol=1e-10)
     # nonlinear zero-residual fit y = a exp(b t): converges, and its matrix is J^T J, not the Hessian
     a_, b_ = sp.symbols("a b")
@@ -191,17 +200,17 @@ def test_gauss_newton():
     s = ol.surface_from_expr("fit", sum(ri**2 for ri in residuals) / 2, (a_, b_), domain=((0, 3), (-2, 1)),
                              start=(1.0, 0.0), minima=(2.0, -0.7))
     x = np.array([1.0, 0.0])
-    step, _ = ol.gauss_newton(J).update(s.grad(x), None, x)
+    step, _ = one_step(ol.gauss_newton(J), s.grad(x), x)
     assert_allclose(step, -np.linalg.solve(J(x).T @ J(x), J(x).T @ r(x)), rtol=1e-12)
     assert np.abs(step + np.linalg.solve(s.hess(x), s.grad(x))).max() > 1e-3  # differs from Newton's step
     traj = ol.run(ol.gauss_newton(J), s, s.start, 12)
     assert_allclose(traj.path[-1], [2.0, -0.7], rtol=1e-12)
-    damped, _ = ol.gauss_newton(J, mu=1e8).update(s.grad(x), None, x)
+    damped, _ = one_step(ol.gauss_newton(J, mu=1e8), s.grad(x), x)
     assert_allclose(damped, -s.grad(x) / 1e8, rtol=1e-5)
     with pytest.raises(ValueError, match="Invalid mu: -1.0"):
         ol.gauss_newton(J, mu=-1.0)
     with pytest.raises(ValueError, match="Invalid jacobian"):
-        ol.gauss_newton(lambda x: np.ones(3)).update(np.ones(2), None, np.ones(2))
+        one_step(ol.gauss_newton(lambda x: np.ones(3)), np.ones(2), np.ones(2))
 
 
 def _exp_surface():
@@ -252,3 +261,20 @@ def test_batched_hyperparameters_equal_a_loop_over_settings(make, grid):
     for k, value in enumerate(grid):
         single = ol.run(make(s.hess, s.f, value), s, x0[k], 15)
         assert_allclose(batched.path[:, k], single.path, rtol=1e-12, atol=1e-14)
+
+
+def test_the_newton_family_takes_its_minus_sign_and_its_rate_from_scale_by_learning_rate():
+    s, x = ol.rosenbrock(), np.array([[-1.2, 1.0], [0.5, 0.5]])
+    direction, _ = one_step(ol.scale_by_newton(s.hess), s.grad(x), x)
+    assert_allclose(direction, np.linalg.solve(s.hess(x), s.grad(x)[..., None])[..., 0])  # +H^-1 g, no sign
+    eta = np.array([[0.5], [2.0]])                                   # one rate per row of the batch
+    for make in (lambda lr: ol.newton(s.hess, lr), lambda lr: ol.levenberg_marquardt(s.hess, 0.1, lr),
+                 lambda lr: ol.saddle_free_newton(s.hess, 0.1, lr),
+                 lambda lr: ol.gauss_newton(lambda x: np.broadcast_to(np.eye(2), x.shape + (2,)), 0.1, lr)):
+        full, _ = one_step(make(1.0), s.grad(x), x)
+        assert_allclose(one_step(make(eta), s.grad(x), x)[0], eta * full, rtol=1e-14)
+        rates = []
+        opt = make(lambda t: rates.append(t) or 0.5 ** (t + 1))       # a schedule, called with the step count
+        path = trajectory(opt, s.grad, x[0], 3)
+        assert rates[-3:] == [0, 1, 2] and np.isfinite(path).all()  # (step 0 is also checked at construction)
+        assert_allclose(path[0] - x[0], 0.5 * one_step(make(1.0), s.grad(x[0]), x[0])[0], rtol=1e-14)

@@ -1,9 +1,10 @@
-"""optimlib.mlp: backpropagation against finite differences and PyTorch; training with the optimizers."""
+"""optimlib.problems.mlp: backpropagation against finite differences and PyTorch; training with the optimizers."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 import optimlib as ol
+from loops import require_torch
 
 
 def _problem(loss, seed=0):
@@ -37,7 +38,7 @@ def test_backprop_against_finite_differences(loss, activation):
 @pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 def test_against_torch_autograd(loss, activation):
-    torch = pytest.importorskip("torch")
+    torch = require_torch()
     rng, X, y = _problem(loss, seed=1)
     params = ol.init_mlp([3, 5, 4], rng, activation=activation)
     value, grads = ol.mlp_loss_and_grad(params, X, y, loss=loss, activation=activation)

@@ -1,4 +1,4 @@
-"""optimlib.data: seeded data sets, loss helpers and the mini-batch sampler."""
+"""optimlib.problems.data: seeded data sets, loss helpers and the mini-batch sampler."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose

@@ -243,14 +243,11 @@ _WAIT_PAST = """(el, v) => new Promise(ok => {
 def browser_page(tmp_path_factory, rosen):
     """Two explorers on one page, served on loopback and opened in headless Chromium (outside requests fail)."""
     import os
-    import pathlib
-    import sys
 
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no browser at {CHROMIUM}")
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    sys.path.insert(0, str(pathlib.Path(__file__).parent / "site"))
-    from sitecheck import CHROMIUM_ARGS, serve
+    from sitecheck import CHROMIUM_ARGS, serve  # tools/, on the tests' pythonpath
 
     folder = tmp_path_factory.mktemp("explorers")
     two = ol.web_explorer(rosen, OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=40)

@@ -1,4 +1,4 @@
-"""optimlib.symbolic: SymPy expressions compiled to NumPy, on points, batches and meshgrids."""
+"""optimlib.problems.symbolic: SymPy expressions compiled to NumPy, on points, batches and meshgrids."""
 import numpy as np
 import pytest
 import sympy as sp

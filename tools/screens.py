@@ -2,7 +2,7 @@
 explorers' text big enough, do their labels collide, does a race's sentence follow its step during Play.
 
 Each check takes a Playwright page (already at the width, the page loaded) and returns a list of problems in words;
-an empty list means the check holds. `tests/site/test_screens.py` runs them on the built site and on deliberately
+an empty list means the check holds. `tests/book/test_screens.py` runs them on the built site and on deliberately
 broken copies of it.
 """
 WIDTHS = (1366, 768, 390)

@@ -1,4 +1,4 @@
-"""The exact facts of REFERENCE.md section 4 that concern the optimizers, one test each."""
+"""Exact facts about the optimizers, one test each: closed forms from the papers and from torch's documentation."""
 import math
 
 import numpy as np

@@ -158,11 +158,9 @@ def test_styles_are_distinct_and_stable():
     assert all(ol.optimizer_style(n)["color"] in ol.OKABE_ITO.values() for n in names)
 
 
-def test_book_style_is_applied_only_on_purpose():
+def test_book_style_is_applied_only_in_its_block():
+    # that importing styles nothing is checked in a fresh interpreter: tests/test_package.py
     before = dict(matplotlib.rcParams)
-    import optimlib.viz.runs  # noqa: F401
-
-    assert dict(matplotlib.rcParams) == before
     with ol.book_style():
         assert matplotlib.rcParams["axes.spines.top"] is False
     assert dict(matplotlib.rcParams) == before

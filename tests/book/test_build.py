@@ -1,14 +1,16 @@
 """The build and the notebook tests fail loudly, naming the notebook and the cell, when a cell raises."""
 import json
+import os
 import pathlib
 import shutil
 import subprocess
 import sys
 
 import nbformat
+import pytest
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 CELLS = ["x = 1", "y = x / 0  # raises ZeroDivisionError", "z = 2"]
 
 
@@ -56,3 +58,26 @@ def test_notebook_check_flags_outputs(tmp_path):
     assert result.returncode == 1 and "broken.ipynb: cells [1]" in result.stdout
     subprocess.run([sys.executable, str(ROOT / "tools" / "notebooks.py"), "strip", str(tmp_path)], check=True)
     assert subprocess.run(check, capture_output=True).returncode == 0
+
+
+def test_nbval_fills_the_build_cache_with_the_notebooks_that_passed(tmp_path):
+    from jupyter_cache import get_cache
+
+    throwaway_book(tmp_path)
+    fine = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in ("x = 1", "x + 1", "x + 2;")])
+    fine.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(fine, tmp_path / "fine.ipynb")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "nbval_cache", "--nbval-lax",
+                             "--nbval-current-env", "-p", "no:cacheprovider", "broken.ipynb", "fine.ipynb"],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})
+    assert result.returncode == 1 and "nbval_cache: 1 of 2 notebooks stored for the build: fine.ipynb" in \
+        result.stdout, result.stdout[-3000:]
+    cache = get_cache(str(tmp_path / "_build" / ".jupyter_cache"))
+    with pytest.raises(KeyError):  # a notebook with a failing cell is left for the build to execute
+        cache.match_cache_notebook(nbformat.read(tmp_path / "broken.ipynb", as_version=4))
+    _, merged = cache.merge_match_into_notebook(nbformat.read(tmp_path / "fine.ipynb", as_version=4))
+    assert merged.metadata["language_info"]["pygments_lexer"] == "ipython3"  # the page's code highlighting
+    outputs = [c.outputs for c in merged.cells]
+    assert outputs[0] == [] and outputs[2] == []  # an assignment, and a result hidden by its ';' as IPython does
+    assert outputs[1][0]["output_type"] == "execute_result" and outputs[1][0]["data"]["text/plain"] == "2"

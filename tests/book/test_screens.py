@@ -6,6 +6,7 @@ it plays. Each check is also run on a deliberately broken copy of a page (dead t
 an explorer squeezed small, a y label pushed onto its tick labels, a race whose sentence stays put) and must
 report it: a check that cannot fail proves nothing.
 """
+import os
 import pathlib
 import shutil
 
@@ -25,7 +26,10 @@ GALLERY = "book/gallery.html"  # an explorer of each kind, a race, and the book'
 def broken_site(tmp_path_factory):
     """A copy of the site, to which the tests add broken copies of the gallery page."""
     if not (SITE / "index.html").exists():
-        pytest.fail("no built site in _build/html: run 'make book' first")
+        message = "no built site in _build/html: run 'make book' first (make test builds it, then runs these)"
+        if os.environ.get("OPTIMLIB_REQUIRE_SITE", "") not in ("", "0"):
+            pytest.fail(message)  # make test-site: the site must be there
+        pytest.skip(message)
     copy = tmp_path_factory.mktemp("screens") / "html"
     shutil.copytree(SITE, copy, ignore=shutil.ignore_patterns(".buildinfo", "reports", "*.ipynb", "_sources"))
     return copy
