@@ -264,15 +264,18 @@ def _layouts(panels, names):
 
 def _dyn(data, pos, fj):
     """The figure's changing parts at slider positions ``pos`` (and frame ``fj``), as ``explorer.js`` draws
-    them: the SVG of each panel and of the top band. Written into the page so that, with JavaScript off, the
-    explorer still shows its initial figure; the script redraws the same markup on every move."""
+    them: the SVG of each panel and of the top band, and the status sentence. Written into the page so that, with
+    JavaScript off, the explorer still shows its initial figure and says it; the script redraws the same markup
+    on every move."""
     frames = data["frames"]
     now = frames[fj] if frames else None
     vals = [f"{sl['l']} = {sl['v'][p]}" for sl, p in zip(data["sl"], pos)]
     if frames:
         vals.append(f"step {now} of {data['steps']}")
-    panels, notes, seen = {}, [], set()
+    panels, notes, seen, said, order = {}, [], set(), {}, []
     for s in data["series"]:
+        if s["n"] not in order:
+            order.append(s["n"])
         g = sum(pos[u] * st for u, st in zip(s["u"], s["st"]))
         a, dv = s["pts"][g] if g < len(s["pts"]) else [], s["dv"][g] if s.get("dv") else None
         n = len(a) // 2
@@ -294,13 +297,20 @@ def _dyn(data, pos, fj):
                        f'stroke-width="2.5"/>')
             if s["n"] not in seen:
                 seen.add(s["n"])
-                notes.append((f'{s["n"]} diverged at {s.get("dw") or "step"} {dv[0]}', s["c"]))
+                said[s["n"]] = f'{s["n"]} diverged at {s.get("dw") or "step"} {dv[0]}'
+                notes.append((said[s["n"]], s["c"]))
+        elif s.get("f") and s["f"][g] and s["n"] not in said:
+            said[s["n"]] = f'{s["n"]} {s["f"][g]}'
     top = f'<text x="{data["head"][0]}" y="{data["head"][1]}">{html.escape(" · ".join(vals))}</text>'
     if notes:
         top = (f'<text x="{data["head"][0]}" y="{data["head"][1]}">' + "".join(
             f'<tspan fill="{c}" font-weight="bold"{" dx=" + chr(34) + "14" + chr(34) if i else ""}>✕ </tspan>'
             f"<tspan>{html.escape(t)}</tspan>" for i, (t, c) in enumerate(notes)) + "</text>")
-    return panels, top
+    done = not frames or fj == len(frames) - 1  # mid-race, only the divergences so far are stated
+    res = [said[n] for n in order if n in said and (done or n in seen)]
+    status = (", ".join(vals) + ". " if vals else "") + (f"After {data['steps']} steps: " if done and data["steps"]
+                                                          else "") + ("; ".join(res) + "." if res else "")
+    return panels, top, status
 
 
 def _position(grid, value):
@@ -355,7 +365,7 @@ def _html(uid, spec, panels, series, frames, static, names):
     title = f'<p class="ol-title">{html.escape(spec.title)}</p>' if spec.title else ""
     alt = html.escape(spec.alt)
     pos = [spec.initial[k] for k in spec.sliders]
-    dyn, top = _dyn(data, pos, 0 if frames is None else len(frames) - 1)
+    dyn, top, status = _dyn(data, pos, 0 if frames is None else len(frames) - 1)
     groups = "".join(f'<g class="ol-p" transform="translate(0,0)">{static[i].replace("@UID@", uid)}'
                      f'{_axes_svg(uid, i, p)}<g class="ol-dyn">{"".join(dyn.get(i, []))}</g></g>'
                      for i, p in enumerate(panels))
@@ -369,7 +379,7 @@ def _html(uid, spec, panels, series, frames, static, names):
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     return (f'<div class="ol-explorer" id="{uid}" role="figure" aria-label="{alt}">'
             f'<style>{_CSS}</style>{title}<div class="ol-controls">{"".join(controls)}</div>'
-            f'<div class="ol-figure">{svg}</div><p class="ol-status" aria-live="polite"></p>'
+            f'<div class="ol-figure">{svg}</div><p class="ol-status" aria-live="polite">{html.escape(status)}</p>'
             f'<script type="application/json" class="ol-data">{payload}</script>'
             f'<script>{_JS}</script></div>')
 

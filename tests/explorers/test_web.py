@@ -409,6 +409,20 @@ def test_the_initial_figure_is_drawn_without_javascript(page):
     assert sum(bool(p) for p in drawn) >= len(dyn) - 1
 
 
+def test_the_page_states_the_initial_setting_before_any_script_runs(explorer, browser_page):
+    # the sentence in the HTML is the one explorer.js writes at load (so a reader without JavaScript gets it too)
+    import html as html_lib
+
+    written = re.search(r'<p class="ol-status" aria-live="polite">(.*?)</p>', explorer.html).group(1)
+    assert html_lib.unescape(written).startswith("learning rate η = 0.001, momentum μ = 0.9. After 80 steps: GD ")
+    page, _ = browser_page
+    fresh = ol.web_explorer(ol.rosenbrock(), OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=40)
+    text = re.search(r'<p class="ol-status" aria-live="polite">(.*?)</p>', fresh.html).group(1)
+    root = page.locator(".ol-explorer").first  # the same explorer (40 steps) after explorer.js rendered it
+    page.reload(wait_until="load")
+    assert root.locator(".ol-status").text_content() == html_lib.unescape(text)
+
+
 def test_two_panels_have_a_stacked_layout_for_phones(page):
     lay = page.data["lay"]
     assert lay["w"]["vb"][0] == ol.explorers.web.W and lay["n"]["vb"][0] < 600
