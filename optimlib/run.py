@@ -17,6 +17,7 @@ record is frozen at :math:`x_{k-1}`, so the outputs hold only finite, valid valu
 >>> t.valid().path[-1], t.path[-1]                                  # frozen at x_19 = (-2)^19
 (array([-524288.]), array([-524288.]))
 """
+import math
 from typing import NamedTuple, Optional, Union
 
 import numpy as np
@@ -127,14 +128,17 @@ def _iterate(update, f, gradient, g, state, steps, bound, path, loss, grad_norm)
     x = path[0]
     alive = np.ones(x.shape[:-1], dtype=bool)
     diverged_at = np.full(x.shape[:-1], -1)
+    one = x.ndim == 1  # one point: scalar checks (math), the cheap path of a long single run
+    norm = (lambda g: math.sqrt(g @ g)) if one else (lambda g: np.sqrt((g * g).sum(-1)))
+    finite = math.isfinite if one else (lambda a: np.isfinite(a).all())
     for k in range(1, steps + 1):
         updates, state = update(g, state, x)
         new_x = apply_updates(x, updates)
         fx, g = np.asarray(f(new_x), dtype=float), np.asarray(gradient(new_x, k), dtype=float)
         if g.shape != x.shape:
             check_shapes(g, x)
-        gn = np.sqrt((g * g).sum(-1))
-        if not (np.abs(new_x).max() <= bound and np.isfinite(fx).all() and np.isfinite(gn).all()):
+        gn = norm(g)
+        if not (np.abs(new_x).max() <= bound and finite(fx) and finite(gn)):
             ok = (np.abs(new_x) <= bound).all(-1) & np.isfinite(fx) & np.isfinite(gn)
             diverged_at[alive & ~ok] = k
             alive &= ok
@@ -142,11 +146,11 @@ def _iterate(update, f, gradient, g, state, steps, bound, path, loss, grad_norm)
             new_x = np.where(frozen[..., None], x, new_x)
             fx, gn = np.where(frozen, loss[k - 1], fx), np.where(frozen, grad_norm[k - 1], gn)
             g = np.where(frozen[..., None], 0.0, g)  # frozen rows see a zero gradient at a finite point
+            if not alive.any():
+                path[k:], loss[k:], grad_norm[k:] = new_x, fx, gn
+                break
         x = path[k] = new_x
         loss[k], grad_norm[k] = fx, gn
-        if not alive.any():
-            path[k + 1:], loss[k + 1:], grad_norm[k + 1:] = x, fx, gn
-            break
     if diverged_at.ndim == 0:
         k = int(diverged_at)
         return Trajectory(path, loss, grad_norm, k >= 0, k if k >= 0 else None, steps)
