@@ -118,7 +118,7 @@ def test_without_javascript_each_explorer_shows_its_initial_figure(browser):
         assert _check(browser, page, 1366, no_script_problems, script=False) == [], page
 
 
-def test_favicon_is_served_at_the_root_and_linked():
+def test_favicon_is_served_at_the_root_and_linked(broken_site):  # (the fixture: skip or fail without a site)
     assert (SITE / "favicon.ico").stat().st_size > 0  # browsers ask for /favicon.ico on the root redirect page
     assert 'rel="icon" href="../_static/favicon.ico"' in (SITE / GALLERY).read_text()
 
