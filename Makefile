@@ -9,8 +9,8 @@ PORT ?= 8000
 # those timings erratic.
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: chromium book test test-lib test-notebooks test-notebooks-live test-site check-notebooks strip serve lab bench \
-	clean pins setup
+.PHONY: chromium book test test-lib test-notebooks test-notebooks-live test-site test-lab check-notebooks strip serve \
+	lab lab-env bench clean pins setup
 
 ## The environment: pinned packages, optimlib (editable), the site's own scripts.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -25,23 +25,30 @@ _assets/vendor/.versions: tools/vendor_assets.py | $(VENV)/.installed
 
 setup: $(VENV)/.installed _assets/vendor/.versions
 
-## Execute every notebook (cached; a change to optimlib re-executes all) and build the HTML site into _build/html.
-## FORCE=1 re-executes and rewrites everything.
+## JupyterLab (requirements-lab.txt) in the same environment: for `make lab`, the JupyterLab tests and `make bench`.
+$(VENV)/.lab-installed: requirements-lab.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-lab.txt
+	touch $@
+
+lab-env: $(VENV)/.lab-installed
+
+## Execute every notebook (cached; a change to optimlib re-executes all), build the HTML site into _build/html and
+## the reader's edition into _build/notebooks (tools/reader_edition.py). FORCE=1 re-executes and rewrites everything.
 book: setup
 	OPTIMLIB_STATIC=1 $(ONE_THREAD) $(PY) tools/build_book.py $(BUILD_FLAGS)
 
-## Every test, in the order CI runs them: notebooks clean, library, notebooks, site build, browser.
+## Every test, in the order CI runs them: notebooks clean, library, notebooks, site build, browser, JupyterLab.
 ## Each notebook is executed once: nbval runs it (as the build would) and stores its outputs in the build's cache
 ## (tools/nbval_cache.py), so `book` re-uses them; it executes only a notebook nbval could not store.
-test: setup chromium
-	$(MAKE) --no-print-directory check-notebooks test-lib test-notebooks book test-site
+test: setup chromium lab-env
+	$(MAKE) --no-print-directory check-notebooks test-lib test-notebooks book test-site test-lab
 
 check-notebooks:
 	$(PY) tools/notebooks.py check book
 
-## The library's tests (bare `pytest` less the browser tests of the built site).
+## The library's tests (bare `pytest` less the tests of the built site and of its reader's edition, which need the build).
 test-lib:
-	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py
+	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py --ignore=tests/lab
 
 test-notebooks:
 	OPTIMLIB_STATIC=1 $(ONE_THREAD) PYTHONPATH=tools $(PYTEST) -q -p nbval_cache --nbval-lax --nbval-current-env book
@@ -52,6 +59,10 @@ test-notebooks-live:
 
 test-site: chromium
 	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q tests/book/test_site.py tests/book/test_screens.py
+
+## The reader's edition (needs `make book`): no raw MyST; run live in JupyterLab in headless Chromium.
+test-lab: chromium lab-env
+	$(PYTEST) -q tests/lab
 
 ## Debian's Chromium for the browser test (playwright's own browser download does not work offline).
 chromium:
@@ -66,12 +77,13 @@ serve:
 	@echo "Serving _build/html at http://127.0.0.1:$(PORT)/"
 	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
-lab: setup
-	$(PY) -m pip install --quiet -r requirements-lab.txt
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,) book/
+## JupyterLab on the reader's edition (_build/notebooks), rebuilt first when a chapter or optimlib changed.
+lab: setup lab-env
+	@if $(PY) tools/reader_edition.py --stale; then $(MAKE) --no-print-directory book; fi
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,) _build/notebooks/
 
 ## Speed figures: build times, test-suite time, page weight, library and explorer benchmarks.
-bench: setup
+bench: setup lab-env chromium
 	$(PY) bench/run_all.py
 
 ## Re-resolve requirements.txt (from requirements.in) and requirements-lab.txt in a throw-away environment.

@@ -12,7 +12,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PY = sys.executable
-LIBRARY_BENCHES = ["bench_optimizers.py", "bench_newton.py", "bench_explorer.py", "bench_digits.py"]
+LIBRARY_BENCHES = ["bench_optimizers.py", "bench_newton.py", "bench_explorer.py", "bench_digits.py", "bench_phase.py", "bench_lab.py"]
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests" / "book")]  # sitecheck, and test_site's toc_pages
 
 

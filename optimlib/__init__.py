@@ -5,6 +5,8 @@ are in layers, each importing only the layers above it in this list:
 
 - ``base``, ``schedules``, ``run``: the protocol, learning-rate schedules, running an optimizer (NumPy);
 - ``optim/``: the optimizers (NumPy);
+- ``rates``: momentum and Nesterov on a quadratic, closed forms and their batched simulation (NumPy; uses ``run``
+  and ``optim``);
 - ``problems/``: surfaces (SymPy), data sets and a small network (NumPy);
 - ``viz/``: figures (matplotlib);
 - ``explorers/``: interactive figures, live (ipywidgets) and for the website (HTML).
@@ -19,6 +21,7 @@ from .base import *  # noqa: F401,F403
 from .schedules import *  # noqa: F401,F403
 from .run import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
+from .rates import *  # noqa: F401,F403
 from .problems.data import *  # noqa: F401,F403
 from .problems.mlp import *  # noqa: F401,F403
 from .problems.mlp_batch import *  # noqa: F401,F403
@@ -35,12 +38,16 @@ _LAZY_MODULES = {
     "problems.stationary": ("classify_stationary_point", "stationary_points"),
     "viz.style": ("OKABE_ITO", "optimizer_style", "register_style", "book_rc", "book_style", "use_book_style"),
     "viz.geometry": ("exit_point", "axis_label"),
+    "viz.numbers": ("format_number",),
     "viz.surface": ("plot_contour", "plot_hessian_directions", "plot_taylor"),
     "viz.runs": ("plot_paths", "plot_loss", "plot_distance", "plot_surface3d", "small_multiples", "plot_race_frames"),
+    "viz.phase": ("plot_phase_diagram",),
+    "viz.text": ("PlainText", "sci"),
     "explorers": ("explorer", "curve_explorer"),
     "explorers.sliders": ("log_grid", "SLIDER_LABELS"),
     "explorers.live": ("LiveExplorer", "LiveCurveExplorer"),
     "explorers.web": ("web_explorer", "web_curve_explorer", "WebExplorer"),
+    "explorers.phase": ("phase_explorer", "PhaseExplorer"),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 _SUBPACKAGES = ("viz", "explorers")  # attributes on first use (problems is imported with data and mlp)

@@ -62,6 +62,9 @@ def refresh_cache(source, force):
         if cache.exists():
             print("build_book: optimlib changed (or FORCE): re-executing every notebook")
         shutil.rmtree(cache, ignore_errors=True)
+        # and Sphinx's environment: else it re-reads only the notebooks whose source changed, and every other page
+        # (and the reader's edition, which needs each notebook's run in the cache) keeps the old library's outputs
+        shutil.rmtree(source / "_build" / ".doctrees", ignore_errors=True)
     stamp.parent.mkdir(exist_ok=True)
     stamp.write_text(current)
     return stale
@@ -84,6 +87,9 @@ def main(argv):
         sys.stdout.write(line)
         log.append(line)
     code = process.wait()
+    if not code and source.resolve() == ROOT:  # the book itself (not a scratch page): its reader's edition
+        import reader_edition
+        reader_edition.build(ROOT)
     if code:
         sys.stdout.flush()
         for notebook, index, error in failing_cells("".join(log), source.resolve()):

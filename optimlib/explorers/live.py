@@ -5,6 +5,8 @@ the optimizers that use the moved slider (:class:`~optimlib.specs.Spec`), update
 place and redraws only them over a cached background (blitting), then shows the figure as a PNG image widget.
 ipywidgets and matplotlib are imported on first use, not with this module.
 """
+import html
+
 import numpy as np
 
 from ..viz.geometry import axis_label, exit_point
@@ -13,6 +15,9 @@ from ..viz.surface import plot_contour
 from .sliders import _fmt, grid_index
 
 __all__ = ["LiveExplorer", "LiveCurveExplorer"]
+
+# Visually hidden, still read by screen readers (the usual 1-pixel clip).
+_HIDDEN = {"width": "1px", "height": "1px", "overflow": "hidden", "margin": "0", "padding": "0"}
 
 
 class _Live:
@@ -39,10 +44,14 @@ class _Live:
             watched.append(self.step)
         for w in watched:
             w.observe(lambda change: self.update(), names="value")
-        self.image = widgets.Image(format="png", tooltip=spec.alt)  # the figure's text alternative
+        # No tooltip= on the Image: the JupyterLab widgets frontend throws on it (Image has no description) and
+        # never draws the figure. The text alternative is a visually hidden line that screen readers read.
+        self.image = widgets.Image(format="png")
+        self.alt = widgets.HTML(f'<span role="img" aria-label="{html.escape(spec.alt)}">{html.escape(spec.alt)}'
+                                '</span>', layout=_HIDDEN)
         self.status = widgets.HTML()
-        self.widget = widgets.VBox([widgets.HBox(controls, layout={"flex_flow": "row wrap"}), self.image,
-                                    self.status])
+        self.widget = widgets.VBox([widgets.HBox(controls, layout={"flex_flow": "row wrap"}), self.alt,
+                                    self.image, self.status])
 
     def _new_figure(self, ncols, width_ratios=None):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -51,7 +60,10 @@ class _Live:
         self.figure = Figure(figsize=(9.6, 3.8), dpi=100)
         FigureCanvasAgg(self.figure)
         self.axes = list(np.ravel(self.figure.subplots(1, ncols, gridspec_kw={"width_ratios": width_ratios})))
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.28)
+        title = self.spec.title
+        if title:  # static: drawn once into the cached background
+            self.figure.suptitle(title, x=0.07, y=0.985, ha="left", fontsize=11, fontweight="bold")
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.84 if title else 0.9, wspace=0.28)
         self.title = self.axes[0].text(0.0, 1.05, "", transform=self.axes[0].transAxes, fontsize=10,
                                        clip_on=False)  # an axes text: blitting skips it, unlike a suptitle
         self._background, self._dynamic = None, []
@@ -115,7 +127,8 @@ class LiveExplorer(_Live):
     """The Jupyter explorer: ipywidgets sliders over one matplotlib figure, recomputed by optimlib on each move.
 
     Attributes: ``figure`` (the one matplotlib Figure, never replaced), ``axes`` (paths, loss), ``sliders``
-    (``{name: widget}``), ``image`` (the ipywidgets.Image showing the figure), ``status`` (an HTML widget
+    (``{name: widget}``), ``image`` (the ipywidgets.Image showing the figure), ``alt`` (its text alternative, an
+    HTML widget hidden from sight), ``status`` (an HTML widget
     stating the values and results), ``widget`` (the whole box), ``runs`` (the current Trajectory of each
     optimizer), ``lines`` (``{name: {artist role: artist}}``). ``set(learning_rate=0.01)`` moves sliders from code.
     """
@@ -181,7 +194,8 @@ class LiveExplorer(_Live):
             a["note"].set_y(0.97 - 0.075 * notes)
             notes += shown
             results[name] = (None, tr.diverged_at) if tr.diverged else (spec.result(g[-1]), None)
-        self._show(spec.status(values, results), values, None if self.step is None else t)
+        step = None if self.step is None else t
+        self._show(spec.status(values, results, step), values, step)
 
 
 class LiveCurveExplorer(_Live):

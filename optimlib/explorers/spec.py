@@ -174,12 +174,17 @@ class Spec(_SliderSpec):
         with np.errstate(all="ignore"):
             return xs, np.asarray(self.surface.f(xs[:, None]), float)
 
-    def status(self, values, results):
-        """The state in words: slider values, then each result ``{name: (words, diverged_at or None)}``."""
+    def status(self, values, results, step=None):
+        """The state in words: slider values, then each result ``{name: (words, diverged_at or None)}``.
+
+        With ``step`` (a race shown at that step), the head names the step, as the web explorer does, and mid-race
+        (``step < steps``) only the divergences up to that step are stated."""
+        settings = self.settings(values) + ([f"step {step} of {self.steps}"] if step is not None else [])
+        done = step is None or step >= self.steps
         parts = [f"{name} diverged at step {k}" if k is not None else f"{name} reaches {words}"
-                 for name, (words, k) in results.items()]
-        head, tail = ", ".join(self.settings(values)), f"After {self.steps} steps: " + "; ".join(parts) + "."
-        return f"{head}. {tail}" if head else tail
+                 for name, (words, k) in results.items() if done or (k is not None and k <= step)]
+        tail = (f"After {self.steps} steps: " if done else "") + ("; ".join(parts) + "." if parts else "")
+        return f"{', '.join(settings)}. {tail}".strip() if settings else tail
 
 
 def _stack(runs):

@@ -5,10 +5,12 @@
 ``geometry``   NumPy-only figure geometry shared with the explorers: ``exit_point``, ``axis_label``
 ``surface``    a surface alone: ``plot_contour``, ``plot_hessian_directions``, ``plot_taylor``
 ``runs``       optimizer runs: ``plot_paths``, ``plot_loss``, ``plot_distance``, ``small_multiples``, ...
+``phase``      the phase diagram of a momentum method: ``plot_phase_diagram``
+``text``       numbers for prose: ``sci`` (``2.3 × 10⁻⁷``), ``PlainText``
 =============  ===================================================================================================
 
 Every plotting function takes ``ax=None`` (a new figure) and returns the axes; ranges come from the surface.
 """
-from . import geometry, runs, style, surface  # noqa: F401
+from . import geometry, phase, runs, style, surface, text  # noqa: F401
 
-MODULES = ("style", "geometry", "surface", "runs")
+MODULES = ("style", "geometry", "surface", "runs", "phase", "text")

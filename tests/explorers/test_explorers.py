@@ -133,6 +133,29 @@ def test_step_slider_scrubs_the_race():
     assert "step 10 of 40" in ex.title.get_text()
 
 
+def test_race_status_describes_the_step_shown():
+    # as the web explorer: mid-race the head names the step and only divergences so far are stated
+    ex = ol.explorer(ol.quadratic(), {"GD": ol.sgd(0.1), "Wild": ol.sgd(5.0)}, {}, steps=40, animate=True)
+    k = ex.runs["Wild"].diverged_at
+    assert k is not None and 0 < k < 40
+    ex.set(step=0)
+    assert "step 0 of 40" in ex.status.value and "After 40 steps" not in ex.status.value
+    assert "GD reaches" not in ex.status.value and "Wild diverged" not in ex.status.value
+    ex.set(step=k)
+    assert f"Wild diverged at step {k}" in ex.status.value and "GD reaches" not in ex.status.value
+    ex.set(step=40)
+    assert "step 40 of 40. After 40 steps: GD reaches f − f* = " in ex.status.value
+
+
+def test_image_has_no_tooltip_and_the_alt_text_is_in_the_widget():
+    # ipywidgets.Image(tooltip=...) throws in the JupyterLab widgets frontend: the figure would never draw
+    ex = ol.explorer(ol.quadratic(), {"GD": lambda learning_rate: ol.sgd(learning_rate)},
+                     {"learning_rate": [0.1, 0.2]}, title="A <b>title</b>", alt="Paths & losses")
+    assert ex.image.tooltip is None
+    assert ex.alt in ex.widget.children and "Paths &amp; losses" in ex.alt.value
+    assert ex.figure.get_suptitle() == "A <b>title</b>"
+
+
 def test_one_dimensional_surface():
     s = ol.double_well()
     ex = ol.explorer(s, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": [0.1, 0.5, 3.0]})
