@@ -28,25 +28,21 @@ def log_grid(low, high, n):
     return np.array([float(f"{v:.3g}") for v in np.geomspace(low, high, int(n))])
 
 
-_SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def _fmt(v, digits=3):
-    """A number as the book prints it: ``digits`` significant digits, a true minus, and ``a × 10ⁿ`` outside
-    [0.001, 10⁴) (``0.00123``, ``2.5``, ``1.78 × 10⁻⁴``, ``10⁻¹²``, ``−3``)."""
+    """A number as an explorer shows it: :func:`optimlib.format_number` (``digits`` significant figures, a true
+    minus, ``a × 10ⁿ`` outside [0.001, 10⁴)) without trailing zeros, as a slider's grid reads best
+    (``0.00123``, ``2.5``, ``1.78 × 10⁻⁴``, ``10⁻¹²``, ``−3``)."""
+    from ..viz.numbers import format_number
+
     v = float(v)
-    if not np.isfinite(v) or v == 0:
-        return {0.0: "0"}.get(v, str(v))
-    if 1e-3 <= abs(v) < 1e4:
-        text = np.format_float_positional(float(f"{v:.{digits}g}"), precision=digits, unique=True,
-                                          fractional=False, trim="-")
-    else:
-        mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        power = "10" + str(int(exponent)).translate(_SUP)
-        text = power if mantissa in ("1", "-1") else f"{mantissa} × {power}"
-        text = ("-" + text) if mantissa == "-1" else text
-    return text.replace("-", "\u2212")
+    if not np.isfinite(v):
+        return str(v)
+    head, times, power = format_number(v, sig=digits).partition(" × ")
+    if "." in head:
+        head = head.rstrip("0").rstrip(".")
+    if times and head.lstrip("\u2212") == "1":
+        return head[:-1] + power  # "10⁻⁴", not "1 × 10⁻⁴"
+    return head + times + power
 
 
 def grid_index(grid, value):
