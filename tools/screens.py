@@ -19,7 +19,7 @@ SEEN = """(sel) => Array.from(document.querySelectorAll(sel)).some(a => {
   const e = document.elementFromPoint(x, y);
   return !!e && (a === e || a.contains(e));
 })"""
-CHAPTER_LINK = "nav a[href*='01_what_is_optimization']"   # in the book's table of contents
+CHAPTER_LINK = "nav.bd-docs-nav a.reference"              # any chapter link in the book's table of contents
 SECTION_LINK = "a.nav-link[href^='#']"                     # in the page's own contents ("On this page")
 
 WIDE = """() => {
