@@ -53,10 +53,12 @@ def library_hash():
 
 
 def refresh_cache(source, force):
-    """Drop the execution cache when forced or when optimlib changed since the cache was filled."""
+    """Drop the execution cache when forced or when optimlib changed since the cache was filled; True if dropped
+    (Sphinx must then re-read every page too, or the pages it thinks unchanged keep their old outputs)."""
     cache, stamp = source / "_build" / ".jupyter_cache", source / "_build" / ".optimlib-hash"
     current = library_hash()
-    if force or not stamp.exists() or stamp.read_text() != current:
+    stale = force or not stamp.exists() or stamp.read_text() != current
+    if stale:
         if cache.exists():
             print("build_book: optimlib changed (or FORCE): re-executing every notebook")
         shutil.rmtree(cache, ignore_errors=True)
@@ -65,6 +67,7 @@ def refresh_cache(source, force):
         shutil.rmtree(source / "_build" / ".doctrees", ignore_errors=True)
     stamp.parent.mkdir(exist_ok=True)
     stamp.write_text(current)
+    return stale
 
 
 def main(argv):
@@ -75,7 +78,8 @@ def main(argv):
         argv = argv[:i] + argv[i + 2:]
     force = "--force" in argv
     argv = [a for a in argv if a != "--force"]
-    refresh_cache(source, force)
+    if refresh_cache(source, force) and "--all" not in argv:
+        argv.append("--all")
     command = [str(pathlib.Path(sys.executable).with_name("jupyter-book")), "build", str(source), *argv]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
     log = []

@@ -28,7 +28,10 @@ BROKEN_IMAGES = """() => Array.from(document.images)
   .filter(img => img.complete && img.naturalWidth === 0 && !img.closest('noscript'))
   .map(img => img.getAttribute('src').slice(0, 80))"""
 
-# Move each slider to another value; report sliders whose explorer figure did not change.
+# Move each slider to another value; report sliders whose explorer figure did not change. Each slider is tried from
+# the explorer's initial setting (the slider is put back after), and, since a figure may legitimately stay the same
+# between two settings (two runs that diverge at the same early step), at each other position, the far end first,
+# until one changes the figure.
 MOVE_SLIDERS = """async () => {
   const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const results = [];
@@ -38,14 +41,22 @@ MOVE_SLIDERS = """async () => {
     const label = (s.labels && s.labels.length ? s.labels[0].textContent : s.name || s.id || ('slider ' + i)).trim();
     if (!figure) { results.push({label, changed: false, why: 'no .ol-figure for this slider'}); continue; }
     s.scrollIntoView();
-    const before = figure.innerHTML;
-    const old = s.value;
-    s.value = (s.value === s.max) ? s.min : s.max;
+    const before = figure.innerHTML, old = s.value, far = (s.value === s.max) ? s.min : s.max;
+    const tries = [far, ...Array.from({length: +s.max - +s.min + 1}, (_, k) => String(+s.min + k))
+                   .filter(v => v !== old && v !== far)];
+    let changed = false;
+    for (const v of tries) {
+      s.value = v;
+      s.dispatchEvent(new Event('input', {bubbles: true}));
+      s.dispatchEvent(new Event('change', {bubbles: true}));
+      await frame();
+      if (figure.innerHTML !== before) { changed = true; break; }
+    }
+    s.value = old;
     s.dispatchEvent(new Event('input', {bubbles: true}));
     s.dispatchEvent(new Event('change', {bubbles: true}));
     await frame();
-    const changed = figure.innerHTML !== before;
-    results.push({label, changed, why: changed ? '' : `figure unchanged after ${old} -> ${s.value}`});
+    results.push({label, changed, why: changed ? '' : `figure unchanged at every position (from ${old})`});
   }
   return results;
 }"""

@@ -52,12 +52,16 @@ def explorer(surface, optimizers, sliders=None, **kwargs):
         steps: the number of updates (default 200).
         initial: ``{slider: value}``, the starting positions, each a value of its grid (default: the middle).
         labels: ``{slider: text}``, overriding :data:`SLIDER_LABELS`. Labels are plain text with Unicode
-            symbols (``"momentum μ"``): no LaTeX, which a slider label cannot render.
+            symbols (``"momentum μ"``): no LaTeX, which a slider label cannot render. Give the unit where there
+            is one (``"batch size B (examples)"``); each slider shows its first and last value under its track.
+        edges: ``{slider: (value, text)}``, a stability edge the slider crosses, marked on its track on the
+            website (``{"learning_rate": (2 / L, "2/L")}``).
         animate: add a step slider and a play/pause button (optimizers racing); works with no other slider.
-        title: a heading drawn in the figure.
+        title: a heading shown above the figure.
         alt: the figure's text alternative (a default is written from the names and sliders; give a better one
             that says what the reader should see).
-        bound: a coordinate beyond which a run counts as diverged (default 100 times the domain's scale).
+        bound: a coordinate beyond which a run counts as diverged (default 100 times the domain's scale). A run
+            whose gap :math:`f - f^*` grows past 100 times its start counts as diverged there too.
 
     A run that diverges is drawn up to its last valid point, marked with a cross and noted "<name> diverged at
     step k", in the figure and in the status sentence; nothing raises and no warning is printed.
@@ -97,7 +101,7 @@ def curve_explorer(draw, sliders, **kwargs):
             or ``"log"``) and fixed ``xlim``/``ylim`` (default: the range of the curves over the whole grid,
             leaving out curves that blow up).
         static: one dict per panel, ``{label: (x, y)}`` drawn as grey points at every setting (the data).
-        initial, labels, title, alt: as for :func:`explorer`.
+        initial, labels, edges, title, alt: as for :func:`explorer`.
 
     Curves take the look of their label from :func:`optimizer_style` (label them "GD", "Adam", ...).
     """

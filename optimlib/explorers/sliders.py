@@ -11,9 +11,9 @@ __all__ = ["log_grid", "SLIDER_LABELS"]
 
 SLIDER_LABELS = {
     "learning_rate": "learning rate η", "momentum": "momentum μ", "b1": "β₁", "b2": "β₂", "decay": "decay ρ",
-    "rho": "ρ", "weight_decay": "weight decay λ", "eps": "ε", "batch_size": "batch size", "steps": "steps",
-    "damping": "damping λ", "mu": "μ", "condition_number": "condition number κ", "beta": "β",
-    "noise": "noise level", "alpha": "α", "decay_rate": "decay rate", "lr": "learning rate η",
+    "rho": "ρ", "weight_decay": "weight decay λ", "eps": "ε", "batch_size": "batch size B", "steps": "steps",
+    "damping": "damping λ", "mu": "damping μ", "condition_number": "condition number κ", "beta": "β",
+    "noise": "noise σ", "alpha": "α", "decay_rate": "decay rate (per epoch)", "lr": "learning rate η",
 }
 
 
@@ -28,9 +28,21 @@ def log_grid(low, high, n):
     return np.array([float(f"{v:.3g}") for v in np.geomspace(low, high, int(n))])
 
 
-def _fmt(v):
-    """A slider value as shown: 3 significant digits, short exponents (``1e-4``)."""
-    return f"{v:.3g}".replace("e-0", "e-").replace("e+0", "e")
+def _fmt(v, digits=3):
+    """A number as an explorer shows it: :func:`optimlib.format_number` (``digits`` significant figures, a true
+    minus, ``a × 10ⁿ`` outside [0.001, 10⁴)) without trailing zeros, as a slider's grid reads best
+    (``0.00123``, ``2.5``, ``1.78 × 10⁻⁴``, ``10⁻¹²``, ``−3``)."""
+    from ..viz.numbers import format_number
+
+    v = float(v)
+    if not np.isfinite(v):
+        return str(v)
+    head, times, power = format_number(v, sig=digits).partition(" × ")
+    if "." in head:
+        head = head.rstrip("0").rstrip(".")
+    if times and head.lstrip("\u2212") == "1":
+        return head[:-1] + power  # "10⁻⁴", not "1 × 10⁻⁴"
+    return head + times + power
 
 
 def grid_index(grid, value):
@@ -81,6 +93,19 @@ def initial_index(initial, sliders):
     if extra:
         raise ValueError(f"Invalid initial: {sorted(extra)} are not sliders")
     return index
+
+
+def check_edges(edges, sliders):
+    """``{slider: (value, text)}`` (or ``{slider: value}``): where a slider crosses a stability edge, and what to
+    call it (``(0.2, "2/L")``), marked on the slider's track."""
+    out = {}
+    for name, edge in (edges or {}).items():
+        value, text = edge if isinstance(edge, (tuple, list)) else (edge, "")
+        if name not in sliders or not np.isfinite(float(value)):
+            raise ValueError(f"Invalid edges[{name!r}]: {edge!r} (give a finite value for one of the sliders "
+                             f"{sorted(sliders)})")
+        out[name] = (float(value), str(text))
+    return out
 
 
 def slider_labels(labels, sliders):

@@ -10,7 +10,10 @@ import itertools
 import numpy as np
 
 from ..run import run
-from .sliders import _fmt, check_sliders, initial_index, slider_args, slider_labels
+from .sliders import _fmt, check_edges, check_sliders, initial_index, slider_args, slider_labels
+
+FLOOR = 1e-12   # a loss gap below it is reported as "below 10⁻¹²", not as a number that is round-off
+BLOWUP = 100.0  # a run whose loss gap exceeds this many times its start counts as diverged (still in bounds)
 
 
 def axis_limits(arrays, log=False):
@@ -59,7 +62,7 @@ class Spec(_SliderSpec):
     """The validated description of an explorer (see :func:`optimlib.explorer`) and its runs."""
 
     def __init__(self, surface, optimizers, sliders, *, x0=None, steps=200, initial=None, bound=None,
-                 title=None, alt=None, animate=False, labels=None):
+                 title=None, alt=None, animate=False, labels=None, edges=None):
         if not optimizers:
             raise ValueError(f"Invalid optimizers: {optimizers!r} (give at least one name: factory)")
         self.surface, self.title, self.animate = surface, title, bool(animate)
@@ -79,6 +82,7 @@ class Spec(_SliderSpec):
         if unused:
             raise ValueError(f"Invalid sliders: {sorted(unused)} change no optimizer (no factory takes them)")
         self._place_sliders(initial, labels)
+        self.edges = check_edges(edges, self.sliders)
         self.fstar = surface.f_min  # the loss is drawn as the gap f - f* when the minima are known
         self.alt = alt or (f"Paths of {', '.join(self.factories)} on the {surface.name} surface over {self.steps} "
                            f"steps, with the loss per step on a log scale; sliders set "
@@ -93,7 +97,8 @@ class Spec(_SliderSpec):
     def run_one(self, name, values):
         """One optimizer at one setting: a single Trajectory."""
         with np.errstate(all="ignore"):
-            return run(self.optimizer(name, values), self.surface, self.x0, self.steps, bound=self.bound)
+            traj = run(self.optimizer(name, values), self.surface, self.x0, self.steps, bound=self.bound)
+        return self._blowup(traj)
 
     def run_grid(self, name):
         """One optimizer at every setting of the sliders it uses (product grid, the first slider slowest).
@@ -112,16 +117,46 @@ class Spec(_SliderSpec):
             except (TypeError, ValueError):  # a factory that takes only scalars: one run per setting
                 traj = _stack([self.run_one(name, {s: float(m.flat[k]) for s, m in zip(used, mesh)})
                                for k in range(K)])
-            self._grids[name] = (traj, shape)
+            self._grids[name] = (self._blowup(traj), shape)
         return self._grids[name]
+
+    def _blowup(self, traj):
+        """``traj`` with a run that stays in bounds but whose gap :math:`f - f^*` grows past :data:`BLOWUP` times
+        its start flagged as diverged there and frozen (as ``run`` does to one that leaves the bound), so that every
+        explorer says "diverged at step k" of it rather than quoting a huge loss."""
+        if self.fstar is None:
+            return traj
+        with np.errstate(all="ignore"):
+            gap = np.asarray(traj.loss, float) - self.fstar
+            big = gap > BLOWUP * np.maximum(gap[:1], FLOOR)
+        if not big.any():
+            return traj
+        single = np.ndim(traj.diverged) == 0
+        path, loss, norm = (np.array(a, float, copy=True) for a in (traj.path, traj.loss, traj.grad_norm))
+        if single:  # as a batch of one row
+            path, loss, norm, big = path[:, None], loss[:, None], norm[:, None], big[:, None]
+        diverged = np.atleast_1d(np.array(traj.diverged, bool))
+        at = np.atleast_1d(np.array(-1 if traj.diverged_at is None else traj.diverged_at))
+        for r in np.flatnonzero(big.any(axis=0)):
+            k = int(np.argmax(big[:, r]))
+            if diverged[r] and k >= at[r]:
+                continue
+            path[k:, r], loss[k:, r], norm[k:, r] = path[k - 1, r], loss[k - 1, r], norm[k - 1, r]  # frozen, as run
+            diverged[r], at[r] = True, k
+        if single:
+            return traj._replace(path=path[:, 0], loss=loss[:, 0], grad_norm=norm[:, 0], diverged=bool(diverged[0]),
+                                 diverged_at=int(at[0]) if diverged[0] else None)
+        return traj._replace(path=path, loss=loss, grad_norm=norm, diverged=diverged, diverged_at=at)
 
     def gap(self, loss):
         """The loss as drawn: :math:`f - f^*` when the minima are known, else :math:`f`."""
         return loss - self.fstar if self.fstar is not None else loss
 
     def result(self, gap):
-        """Where a run ends, in words (``"f − f* = 0.0012"``), from its last ``gap``."""
-        return f"f − f* = {gap:.2g}" if self.fstar is not None else f"f = {gap:.3g}"
+        """Where a run ends, in words (``"f − f* = 0.0012"``, ``"f − f* below 10⁻¹²"``), from its last ``gap``."""
+        if self.fstar is None:
+            return f"f = {_fmt(gap, 2)}"
+        return f"f − f* below {_fmt(FLOOR)}" if gap < FLOOR else f"f − f* = {_fmt(gap, 2)}"
 
     def loss_limits(self):
         """The loss panel's y limits (decades if f* is known) over every setting of the grid."""
@@ -167,7 +202,7 @@ class CurveSpec(_SliderSpec):
     """The validated description of a curve explorer (see :func:`optimlib.curve_explorer`) and its curves."""
 
     def __init__(self, draw, sliders, *, panels=None, static=None, initial=None, title=None, alt=None,
-                 labels=None):
+                 labels=None, edges=None):
         if not callable(draw):
             raise ValueError(f"Invalid draw: {draw!r} (must be a function of the slider values)")
         self.draw, self.title, self.animate, self.steps = draw, title, False, None
@@ -179,6 +214,7 @@ class CurveSpec(_SliderSpec):
         if unused:
             raise ValueError(f"Invalid sliders: {sorted(unused)} are not parameters of draw")
         self._place_sliders(initial, labels)
+        self.edges = check_edges(edges, self.sliders)
         first = self.curves(self.values(self.initial))
         self.panels = [dict(p) for p in (panels or [{} for _ in first])]
         if len(self.panels) != len(first):

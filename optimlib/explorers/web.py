@@ -13,11 +13,15 @@ import pathlib
 
 import numpy as np
 
-from .spec import CurveSpec, Spec, axis_limits
-from .svg import _SEEN, MAX_POINTS, PH, W  # noqa: F401  (the id registry and viewBox sizes, also as ol.web.*)
-from .svg import _contour_png, _html, _marker_path, _Panel, _series, _thin, _uid
+from .sliders import _fmt
+from .spec import FLOOR, CurveSpec, Spec, axis_limits
+from .svg import _SEEN, MAX_POINTS, PH, TOP, W, W1  # noqa: F401  (the id registry and viewBox sizes)
+from .svg import _contour_png, _html, _margin, _marker_path, _Panel, _series, _thin, _uid
 
 __all__ = ["web_explorer", "web_curve_explorer", "WebExplorer"]
+
+LOSS_W = 440  # the widest loss panel beside a path panel (viewBox units)
+FRAMES = 101  # a race's step slider stops (Play shows one every 50 ms); the paths between them are drawn in full
 
 
 class WebExplorer:
@@ -54,27 +58,34 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
     """The kernel-free explorer of :func:`optimlib.explorer` (same arguments), whatever the environment.
 
     Every setting of the sliders' product grid is run by :func:`optimlib.run` (one batched run per optimizer);
-    paths and losses are thinned to at most 100 points per curve and rounded to the figure's units.
+    paths and losses are rounded to the figure's units and thinned so that what is visible survives, two-step
+    cycles and bounces included (:func:`optimlib.explorers.svg._thin`). In a race (``animate``) every step is kept to that
+    standard too, and the step slider cuts each path at its step.
     """
     spec = Spec(surface, optimizers, sliders, **kwargs)
     p0, p1 = _surface_panels(spec)
     frames = None
     if spec.animate:
-        frames = np.unique(np.linspace(0, spec.steps, min(spec.steps + 1, MAX_POINTS)).round().astype(int))
+        frames = np.unique(np.linspace(0, spec.steps, min(spec.steps + 1, FRAMES)).round().astype(int))
     order, series = list(spec.sliders), []
     for name in spec.factories:
         tr, shape = spec.run_grid(name)
         used = [order.index(u) for u in spec.uses[name]]
-        paths, losses = _series(name, 0, used, shape, 1, f=[]), _series(name, 1, used, shape, 0)
+        race = frames is not None  # then each series also holds the step of each point drawn ("ks")
+        paths = _series(name, 0, used, shape, 1, f=[], **({"ks": []} if race else {}))
+        losses = _series(name, 1, used, shape, 0, **({"ks": []} if race else {}))
         gaps = spec.gap(tr.loss)
         for r in range(int(np.prod(shape))):
             nr = int(tr.n_valid[r])
-            idx = np.arange(nr) if frames is None else np.union1d(frames[frames < nr], [nr - 1])
+            keep = None if frames is None else frames[frames < nr]
             P, g = tr.path[:nr, r], gaps[:nr, r]
             X, Y = p0.px(P[:, 0], P[:, 1] if spec.dim == 2 else tr.loss[:nr, r])
             LX, LY = p1.px(np.arange(nr), g)
-            paths["pts"].append(_thin(X[idx], Y[idx], keep_all=frames is not None))
-            losses["pts"].append(_thin(LX[idx], LY[idx], keep_all=frames is not None))
+            for s, (a, b) in ((paths, (X, Y)), (losses, (LX, LY))):
+                pts, idx = _thin(a, b, keep)
+                s["pts"].append(pts)
+                if frames is not None:
+                    s["ks"].append(idx.tolist())  # the step of each kept point
             if tr.diverged[r]:
                 k = int(tr.diverged_at[r])
                 paths["dv"].append([k, *np.round(p0.exit_point(X, Y), 1).tolist()])
@@ -85,7 +96,8 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
                 losses["dv"].append(None)
                 paths["f"].append("reaches " + spec.result(g[-1]))
         series += [paths, losses]
-    return _page(surface.name, spec, [p0, p1], series, frames, _static_marks(spec, p0), list(spec.factories))
+    return _page(surface.name, spec, [p0, p1], series, frames, [_static_marks(spec, p0), ""],
+                 list(spec.factories))
 
 
 def _surface_panels(spec):
@@ -93,16 +105,19 @@ def _surface_panels(spec):
     s = spec.surface
     (xa, xb) = s.domain[0]
     sym = [str(v) for v in getattr(s, "symbols", ("x", "y"))]
+    label = "f(x) − f*  (log scale)" if spec.fstar is not None else "f(x)"
+    ylim1 = spec.loss_limits()
     if spec.dim == 2:
         (ya, yb) = s.domain[1]
         pw = float(np.clip(PH * (xb - xa) / (yb - ya), 0.6 * PH, 1.5 * PH))
-        p0 = _Panel(60, pw, (xa, xb), (ya, yb), xlabel=sym[0], ylabel=sym[1])
+        ylim0, labels0 = (ya, yb), (sym[0], sym[1])
     else:
-        p0 = _Panel(60, 400, (xa, xb), axis_limits([spec.curve()[1]]), xlabel=sym[0], ylabel=f"f({sym[0]})")
-    x1 = 60 + p0.w + 90
-    label = "f(x) − f*  (log scale)" if spec.fstar is not None else "f(x)"
-    p1 = _Panel(x1, W - 20 - x1, (0, spec.steps), spec.loss_limits(), ylog=spec.fstar is not None,
-                xlabel="step t", ylabel=label)
+        pw, ylim0, labels0 = 400.0, axis_limits([spec.curve()[1]]), (sym[0], f"f({sym[0]})")
+    x0 = _margin(ylim0, False, labels0[1])
+    p0 = _Panel(x0, pw, (xa, xb), ylim0, xlabel=labels0[0], ylabel=labels0[1])
+    # the loss panel at most LOSS_W wide, at the right: stacked on a phone, neither panel makes the figure wider
+    w1 = min(W - 28 - (x0 + p0.w + 30 + _margin(ylim1, spec.fstar is not None, label)), LOSS_W)
+    p1 = _Panel(W - 28 - w1, w1, (0, spec.steps), ylim1, ylog=spec.fstar is not None, xlabel="step t", ylabel=label)
     return p0, p1
 
 
@@ -119,7 +134,7 @@ def _static_marks(spec, p0):
                 out.append(f'<path d="{d}" transform="translate({X:.1f},{Y:.1f})" fill="#444" stroke="#444" '
                            f'stroke-width="2"><title>{label}</title></path>')
     else:
-        pts = _thin(*p0.px(*spec.curve()))
+        pts = _thin(*p0.px(*spec.curve()))[0]
         out.append(f'<polyline points="{" ".join(f"{a},{b}" for a, b in zip(pts[::2], pts[1::2]))}" '
                    f'fill="none" stroke="#777" stroke-width="1.5" clip-path="url(#@UID@-c0)"/>')
     return "".join(out)
@@ -138,28 +153,42 @@ def web_curve_explorer(draw, sliders, **kwargs):
     spec = CurveSpec(draw, sliders, **kwargs)
     shape = [len(v) for v in spec.sliders.values()]
     grid, n = spec.grid(), len(spec.panels)
-    width = (W - 20 - 60 - 90 * (n - 1)) / n
-    panels, series, static = [], [], []
+    lims = [spec.limits(i) for i in range(n)]
+    margins = [_margin(lims[i][1], p.get("yscale") == "log", p.get("ylabel", "")) for i, p in enumerate(spec.panels)]
+    width = ((W if n > 1 else W1) - 28 - sum(margins) - 30 * (n - 1)) / n  # one panel: a smaller figure
+    panels, series, static, x = [], [], [], 0.0
     for i, p in enumerate(spec.panels):
-        lims = spec.limits(i)
-        panel = _Panel(60 + i * (width + 90), width, lims[0], lims[1], p.get("xscale") == "log",
+        x += margins[i]
+        panel = _Panel(x, width, lims[i][0], lims[i][1], p.get("xscale") == "log",
                        p.get("yscale") == "log", p.get("xlabel", ""), p.get("ylabel", ""))
+        x += width + 30
         panels.append(panel)
-        for label, (x, y) in spec.static[i].items():
-            X, Y = panel.px(x, y)
-            static.append(f'<g clip-path="url(#@UID@-c{i})" fill="#888">' + "".join(
+        marks = []
+        for label, (cx, cy) in spec.static[i].items():
+            X, Y = panel.px(cx, cy)
+            marks.append(f'<g clip-path="url(#@UID@-c{i})" fill="#888">' + "".join(
                 f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2.5"/>' for a, b in zip(X, Y)) + "</g>")
+        static.append("".join(marks))
         for label in dict.fromkeys(k for g in grid for k in g[i]):
             s = _series(label, i, list(range(len(shape))), shape, 0, dw="step", f=[])
             for g in grid:
-                x, y, k, word = g[i].get(label, (np.zeros(0), np.zeros(0), None, ""))
-                X, Y = panel.px(x, y)
-                s["pts"].append(_thin(X, Y) if len(X) else [])
+                cx, cy, k, word = g[i].get(label, (np.zeros(0), np.zeros(0), None, ""))
+                X, Y = panel.px(cx, cy)
+                s["pts"].append(_thin(X, Y)[0] if len(X) else [])
                 s["dv"].append([k, *np.round(panel.clamp(X[-1], Y[-1]), 1).tolist()] if k is not None and len(X)
                                else None)
                 s["dw"] = word or s["dw"]
-                last = i == n - 1 and k is None and len(y)  # the status quotes the last panel (often the loss)
-                s["f"].append(f"ends at {p.get('ylabel') or 'y'} = {y[-1]:.3g}" if last else None)
+                last = i == n - 1 and k is None and len(cy)  # the status quotes the last panel (often the loss)
+                s["f"].append(f"ends at {p.get('ylabel') or 'y'} {_value(cy[-1], panel)}" if last else None)
             series.append(s)
     legend = list(dict.fromkeys(s["n"] for s in series))
-    return _page("curves", spec, panels, series, None, "".join(static), legend)
+    return _page("curves", spec, panels, series, None, static, legend)
+
+
+def _value(y, panel):
+    """A curve's last value in words: ``"= 0.012"``, or ``"below 10⁻⁶"`` under the floor of a log axis (or under
+    :data:`~optimlib.explorers.spec.FLOOR`), where the value drawn is a floor, not a result."""
+    floor = max(FLOOR, 10.0 ** panel.ylim[0]) if panel.ylog else None
+    if floor is not None and y <= floor * (1 + 1e-9):
+        return f"below {_fmt(floor)}"
+    return f"= {_fmt(y, 2)}"

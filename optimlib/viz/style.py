@@ -6,7 +6,9 @@ The same optimizer has the same look in every figure of the book, static or inte
 
 >>> optimizer_style("Adam")["color"]
 '#D55E00'
->>> optimizer_style("SGD") == optimizer_style("GD")
+>>> optimizer_style("full-batch GD") == optimizer_style("GD")
+True
+>>> optimizer_style("mini-batch SGD") == optimizer_style("SGD") != optimizer_style("GD")
 True
 """
 import contextlib
@@ -22,9 +24,12 @@ _C = OKABE_ITO
 
 # name -> (colour, dash pattern in units of the line width (None = solid), matplotlib marker). The Adam variants
 # share Adam's colour and differ by dashes and marker; the Newton family, often drawn together, differ in colour
-# too. No two looks are the same.
+# too. Gradient descent's stochastic variants keep its black and are told apart by their dashes. No two looks are
+# the same.
 _STYLES = {
     "GD": (_C["black"], None, "o"),
+    "SGD": (_C["black"], (2, 1.5), "v"),
+    "Noisy GD": (_C["black"], (1, 1.5), "^"),
     "Momentum": (_C["orange"], (4, 2), "s"),
     "Nesterov": (_C["sky blue"], (6, 2, 1, 2), "^"),
     "Adagrad": (_C["bluish green"], (1, 1.5), "D"),
@@ -40,7 +45,9 @@ _STYLES = {
     "Levenberg-Marquardt": (_C["sky blue"], (8, 2), "H"),
     "Gauss-Newton": (_C["orange"], (1, 1.5), "8"),
 }
-_ALIASES = {"SGD": "GD", "Gradient descent": "GD", "Heavy ball": "Momentum", "NAG": "Nesterov",
+_ALIASES = {"Gradient descent": "GD", "Full-batch GD": "GD", "Full-batch gradient descent": "GD",
+            "Mini-batch SGD": "SGD", "Stochastic gradient descent": "SGD", "Noisy gradient descent": "Noisy GD",
+            "Heavy ball": "Momentum", "NAG": "Nesterov",
             "Nesterov momentum": "Nesterov", "Adam+L2": "Adam (L2)", "LM": "Levenberg-Marquardt",
             "SFN": "Saddle-free Newton"}
 # looks for other names: each differs from every registered look (by its colour and dashes together)
@@ -92,7 +99,10 @@ def book_rc():
 
     return {
         "figure.figsize": (6.4, 4.0), "figure.dpi": 100, "savefig.dpi": 150, "savefig.bbox": "tight",
-        "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "legend.fontsize": 9,
+        # sizes for a figure about 10 inches wide shown in the website's 741-px column (scaled by about 0.75):
+        # 12 pt renders at about 12 CSS px there
+        "font.size": 12, "axes.titlesize": 12, "axes.labelsize": 12, "legend.fontsize": 11,
+        "xtick.labelsize": 11, "ytick.labelsize": 11,
         "axes.spines.top": False, "axes.spines.right": False, "axes.grid": False,
         "axes.prop_cycle": cycler(color=[s[0] for s in _CYCLE]),
         "lines.linewidth": 1.8, "lines.markersize": 5, "legend.frameon": False, "mathtext.fontset": "cm",

@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import optimlib as ol
+from optimlib.explorers.sliders import _fmt
 
 LR = [1e-4, 5e-4, 1e-3, 2e-3, 1e-2]
 MOM = [0.5, 0.9, 0.99]
@@ -63,6 +64,14 @@ def page(explorer):
     return _Page(explorer.html)
 
 
+def _panel_box(page, i):
+    """The viewBox rectangle (x, y, w, h) of panel ``i``: its clip path."""
+    (uid,) = {a["id"] for a in page.find("div", **{"class": "ol-explorer"})}
+    (clip,) = [j for j, (t, a) in enumerate(page.tags) if t == "clippath" and a.get("id") == f"{uid}-c{i}"]
+    rect = page.tags[clip + 1][1]
+    return tuple(float(rect[k]) for k in ("x", "y", "width", "height"))
+
+
 def _series(page, name, panel):
     (s,) = [s for s in page.data["series"] if s["n"] == name and s["p"] == panel]
     return s
@@ -82,7 +91,7 @@ def test_structure_sliders_labels_and_live_text(page):
 
 
 def test_every_grid_setting_is_in_the_data(page):
-    assert [s["v"] for s in page.data["sl"]] == [["0.0001", "0.0005", "0.001", "0.002", "0.01"],
+    assert [s["v"] for s in page.data["sl"]] == [["10⁻⁴", "5 × 10⁻⁴", "0.001", "0.002", "0.01"],
                                                  ["0.5", "0.9", "0.99"]]
     for name, size, uses in (("GD", 5, [0]), ("Momentum", 15, [0, 1]), ("Adam", 5, [0])):
         for panel in (0, 1):
@@ -97,12 +106,13 @@ def test_paths_are_the_runs_of_optimlib(page, rosen):
     g = 2 * 3 + 1  # learning_rate 1e-3, momentum 0.9
     tr = ol.run(ol.sgd(1e-3, momentum=0.9), rosen, rosen.start, 80)
     pts = np.array(s["pts"][g]).reshape(-1, 2)
-    # viewBox: the path panel is a square of side PH at (60, 34) showing the domain [-2, 2] x [-1, 3]
-    side = ol.explorers.web.PH
-    px = lambda p: (60 + (p[0] + 2) / 4 * side, 34 + (3 - p[1]) / 4 * side)  # noqa: E731
+    # viewBox: the path panel is a square of side PH showing the domain [-2, 2] x [-1, 3]
+    x0, y0, side, height = _panel_box(page, 0)
+    assert side == height == ol.explorers.web.PH and y0 == ol.explorers.web.TOP
+    px = lambda p: (x0 + (p[0] + 2) / 4 * side, y0 + (3 - p[1]) / 4 * side)  # noqa: E731
     for point, expected in ((pts[0], tr.path[0]), (pts[-1], tr.path[-1])):
         assert_allclose(point, px(expected), atol=0.6)
-    assert s["f"][g] == f"reaches f − f* = {tr.loss[-1]:.2g}"
+    assert s["f"][g] == f"reaches f − f* = {_fmt(tr.loss[-1], 2)}"
 
 
 def test_divergence_at_the_top_of_every_slider_is_flagged(page, rosen):
@@ -111,11 +121,15 @@ def test_divergence_at_the_top_of_every_slider_is_flagged(page, rosen):
         opt = ol.sgd(lr) if mom is None else ol.sgd(lr, momentum=mom)
         tr = ol.run(opt, rosen, rosen.start, 80, bound=300.0)
         assert tr.diverged
+        # diverged: out of bounds, or a loss gap above 100 times its start (f* = 0), whichever comes first
+        blowup = np.flatnonzero(tr.loss > 100 * tr.loss[0])
+        expected = min(tr.diverged_at, blowup[0]) if blowup.size else tr.diverged_at
         for panel in (0, 1):
             dv = _series(page, name, panel)["dv"][g]
-            assert dv[0] == tr.diverged_at
+            assert dv[0] == expected
         k, x, y = _series(page, name, 0)["dv"][g]
-        assert 60 <= x <= 60 + ol.explorers.web.PH and 34 <= y <= 34 + ol.explorers.web.PH  # the mark sits on the plotted domain
+        x0, y0, w, h = _panel_box(page, 0)
+        assert x0 <= x <= x0 + w and y0 <= y <= y0 + h  # the mark sits on the plotted domain
     assert _series(page, "Adam", 0)["dv"][4] is None
 
 
@@ -155,9 +169,12 @@ def test_race_has_a_step_slider_and_a_play_button(rosen):
     assert step["class"] == "ol-step" and step["max"] == str(len(page.data["frames"]) - 1)
     assert page.find("button", **{"class": "ol-play", "aria-pressed": "false"})
     frames = page.data["frames"]
-    assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.explorers.web.MAX_POINTS
-    s = _series(page, "GD", 0)
-    assert len(s["pts"][0]) == 2 * len(page.data["frames"])  # one point per frame: the scrubber cuts by index
+    assert frames[0] == 0 and frames[-1] == 300 and len(frames) <= ol.explorers.web.FRAMES
+    for name, panel in (("GD", 0), ("Momentum", 0), ("Momentum", 1)):
+        s = _series(page, name, panel)
+        ks = s["ks"][0]  # the step of each drawn point: the scrubber cuts a path at its step
+        assert len(s["pts"][0]) == 2 * len(ks) and ks == sorted(ks) and set(frames) <= set(ks)
+    assert len(_series(page, "Momentum", 0)["ks"][0]) > len(frames)  # its swings between frames are drawn too
 
 
 def test_one_dimensional_surface_and_static_flag(monkeypatch):
@@ -251,7 +268,7 @@ def browser_page(tmp_path_factory, rosen):
 def test_keyboard_moves_each_slider_and_the_figure_and_text_follow(browser_page):
     page, outside = browser_page
     root = page.locator(".ol-explorer").first
-    figure, status = root.locator(".ol-dyn"), root.locator(".ol-status")
+    figure, status = root.locator(".ol-figure"), root.locator(".ol-status")
     page.locator("body").focus()
     for i, grid in enumerate((LR, MOM)):
         page.keyboard.press("Tab")  # the sliders come first in the tab order, in their order
@@ -262,14 +279,14 @@ def test_keyboard_moves_each_slider_and_the_figure_and_text_follow(browser_page)
         after = (slider.input_value(), figure.inner_html(), status.text_content())
         assert int(after[0]) == int(before[0]) + 1
         assert after[1] != before[1] and after[2] != before[2]  # the figure and the aria-live sentence changed
-        assert slider.get_attribute("aria-valuetext") == f"{grid[int(after[0])]:g}"
+        assert slider.get_attribute("aria-valuetext") == _fmt(grid[int(after[0])])
     assert outside == []
 
 
 def test_play_animates_the_race_and_pause_stops_it(browser_page):
     page, outside = browser_page
     root = page.locator(".ol-explorer").nth(1)
-    play, step, figure = root.locator("button.ol-play"), root.locator("input.ol-step"), root.locator(".ol-dyn")
+    play, step, figure = root.locator("button.ol-play"), root.locator("input.ol-step"), root.locator(".ol-figure")
     play.click()  # from the last frame, Play starts over at step 0
     step.evaluate(_WAIT_PAST, 0)
     first = (int(step.input_value()), figure.inner_html())
@@ -301,3 +318,113 @@ def test_the_web_sentence_is_the_live_explorers_sentence(browser_page, rosen):
     assert [n for n, tr in live.runs.items() if tr.diverged] == ["Momentum"]
     text = root.locator(".ol-status").text_content()
     assert f"<p aria-live=\"polite\">{text}</p>" == live.status.value
+
+
+# --------------------------------------------------------------------------- what the reader sees, on every screen
+
+def test_thinning_keeps_a_two_step_cycle_and_a_spike_that_a_stride_would_hide():
+    from optimlib.explorers.svg import _thin
+
+    k = np.arange(5000)
+    X = 100 + 0.002 * k + np.where(k % 2, 6.0, 0.0)  # a bounce across a valley: two sides, 6 units apart
+    Y = 200 - 0.01 * k
+    stride = X[::50]  # the old thinning: every 50th iterate, all on one side of the bounce
+    assert np.ptp(stride - 0.002 * k[::50]) < 1
+    pts, idx = _thin(X, Y)
+    P = np.array(pts).reshape(-1, 2)
+    assert len(P) <= ol.explorers.web.MAX_POINTS and idx[0] == 0 and idx[-1] == len(X) - 1
+    side = (X[idx] - 100 - 0.002 * k[idx]).round()
+    assert {0.0, 6.0} <= set(side) and side[-2:].tolist() in ([0, 6], [6, 0])  # both sides, to the end
+    loss = np.exp(-k / 1000) * 300
+    loss[4000:4080] += np.hanning(80) * 120  # a bounce in the loss
+    pts, idx = _thin(k / 10, 400 - loss)
+    assert min(pts[1::2]) == round(400 - loss.max())  # the spike's top is drawn
+    assert len(pts) // 2 < 200  # a smooth curve needs few points
+
+
+def test_a_run_that_blows_up_in_bounds_is_diverged_not_a_number():
+    ravine = ol.quadratic(condition_number=10.0)
+    ex = ol.web_explorer(ravine, {"GD": lambda learning_rate: ol.sgd(learning_rate)},
+                         {"learning_rate": [0.1, 0.205]}, steps=100)
+    tr = ol.run(ol.sgd(0.205), ravine, ravine.start, 100)
+    assert not tr.diverged and tr.loss[-1] > 1e4  # run() keeps it: it stays inside the bound
+    expected = int(np.argmax(tr.loss > 100 * tr.loss[0]))
+    page = _Page(ex.html)
+    assert _series(page, "GD", 0)["dv"][1][0] == _series(page, "GD", 1)["dv"][1][0] == expected
+    assert _series(page, "GD", 0)["f"][1] is None and "reaches" in _series(page, "GD", 0)["f"][0]
+    from optimlib.explorers.spec import Spec
+
+    live = Spec(ravine, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": [0.1, 0.205]},
+                steps=100)
+    one = live.run_one("GD", {"learning_rate": 0.205})
+    assert one.diverged and one.diverged_at == expected and one.n_valid == expected  # the live explorer agrees
+    assert np.all(one.loss[expected:] == one.loss[expected - 1])  # frozen at its last valid iterate, as run() does
+
+
+def test_floors_are_reported_as_below_a_threshold():
+    from optimlib.explorers.spec import Spec
+
+    bowl = ol.quadratic(condition_number=2.0)
+    spec = Spec(bowl, {"Newton": ol.newton(bowl.hess)}, {}, steps=5)
+    assert spec.result(0.0) == "f − f* below 10⁻¹²" and spec.result(3.2e-5) == "f − f* = 3.2 × 10⁻⁵"
+    k = np.arange(1.0, 50.0)
+
+    def draw(learning_rate):
+        return {"GD": (k, np.maximum(np.exp(-learning_rate * k), 1e-12))}
+
+    ex = ol.web_curve_explorer(draw, {"learning_rate": [0.1, 1.0]},
+                               panels=[{"ylabel": "L", "yscale": "log", "ylim": (1e-6, 1.0)}])
+    f = _Page(ex.html).data["series"][0]["f"]
+    assert f == [f"ends at L = {_fmt(np.exp(-0.1 * 49), 2)}", "ends at L below 10⁻⁶"]
+
+
+def test_numbers_are_typeset():
+    assert [_fmt(v) for v in (2.5, 0.00123, 1.78e-4, 1e-4, -1.0, 8.6e4, 1e-12, 0)] == [
+        "2.5", "0.00123", "1.78 × 10⁻⁴", "10⁻⁴", "−1", "8.6 × 10⁴", "10⁻¹²", "0"]
+    assert "-" not in "".join(_fmt(v) for v in (-3e-7, -0.5, -1234.0))  # a true minus, never a hyphen
+
+
+def test_sliders_show_their_range_and_a_stability_edge(rosen):
+    ex = ol.web_explorer(rosen, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": LR},
+                         steps=10, edges={"learning_rate": (2e-3, "2/λmax")})
+    assert '<span class="ol-range" aria-hidden="true"><span>10⁻⁴</span><span>0.01</span></span>' in ex.html
+    (edge,) = re.findall(r'class="ol-edge" style="left:calc\(8px \+ \(100% - 16px\) \* ([\d.]+)\)"', ex.html)
+    assert float(edge) == pytest.approx(3 / 4)  # 0.002 is the 4th of 5 values
+    assert "2/λmax = 0.002" in ex.html
+    with pytest.raises(ValueError, match=r"Invalid edges\['momentum'\]"):
+        ol.web_explorer(rosen, {"GD": lambda learning_rate: ol.sgd(learning_rate)}, {"learning_rate": LR},
+                        edges={"momentum": 0.5})
+
+
+def test_the_initial_figure_is_drawn_without_javascript(page):
+    # the markup explorer.js writes, already in the page: each curve of the initial setting, its points
+    dyn = page.data["series"]
+    at = [2, 1]  # the middle of both sliders
+    drawn = [a.get("points", "") for t, a in page.tags if t == "polyline"]
+    for s in dyn:
+        g = sum(p * st for p, st in zip([at[u] for u in s["u"]], s["st"]))
+        pts = " ".join(f"{x},{y}" for x, y in zip(s["pts"][g][::2], s["pts"][g][1::2]))
+        if s["dv"][g] is None:
+            assert pts in drawn
+    assert sum(bool(p) for p in drawn) >= len(dyn) - 1
+
+
+def test_the_page_states_the_initial_setting_before_any_script_runs(explorer, browser_page):
+    # the sentence in the HTML is the one explorer.js writes at load (so a reader without JavaScript gets it too)
+    import html as html_lib
+
+    written = re.search(r'<p class="ol-status" aria-live="polite">(.*?)</p>', explorer.html).group(1)
+    assert html_lib.unescape(written).startswith("learning rate η = 0.001, momentum μ = 0.9. After 80 steps: GD ")
+    page, _ = browser_page
+    fresh = ol.web_explorer(ol.rosenbrock(), OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=40)
+    text = re.search(r'<p class="ol-status" aria-live="polite">(.*?)</p>', fresh.html).group(1)
+    root = page.locator(".ol-explorer").first  # the same explorer (40 steps) after explorer.js rendered it
+    page.reload(wait_until="load")
+    assert root.locator(".ol-status").text_content() == html_lib.unescape(text)
+
+
+def test_two_panels_have_a_stacked_layout_for_phones(page):
+    lay = page.data["lay"]
+    assert lay["w"]["vb"][0] == ol.explorers.web.W and lay["n"]["vb"][0] < 600
+    (dx0, dy0), (dx1, dy1) = lay["n"]["t"]
+    assert dy0 == 0 and dy1 > ol.explorers.web.PH and lay["n"]["vb"][1] > 2 * ol.explorers.web.PH

@@ -151,7 +151,9 @@ def test_styles_are_distinct_and_stable():
     looks = {(ol.optimizer_style(n)["color"], ol.optimizer_style(n)["dashes"], ol.optimizer_style(n)["marker"])
              for n in names}
     assert len(looks) == len(names)
-    assert ol.optimizer_style("SGD") == ol.optimizer_style("GD")
+    assert ol.optimizer_style("full-batch GD") == ol.optimizer_style("GD")  # one look per method, whatever its name
+    assert ol.optimizer_style("mini-batch SGD") == ol.optimizer_style("SGD") != ol.optimizer_style("GD")
+    assert ol.optimizer_style("Noisy GD")["color"] == ol.optimizer_style("GD")["color"]  # a variant keeps its colour
     assert ol.optimizer_style("my method") == ol.optimizer_style("my method")  # unknown names: still stable
     assert all(ol.optimizer_style(n)["color"] in ol.OKABE_ITO.values() for n in names)
 
@@ -188,7 +190,7 @@ def test_newton_family_differs_by_colour_and_every_look_is_unique():
 def test_names_match_ignoring_case_and_dash_kind():
     assert ol.optimizer_style("damped Newton") == ol.optimizer_style("Damped Newton")
     assert ol.optimizer_style("Levenberg–Marquardt") == ol.optimizer_style("Levenberg-Marquardt")
-    assert ol.optimizer_style("sgd") == ol.optimizer_style("GD")
+    assert ol.optimizer_style("sgd") == ol.optimizer_style("SGD")
 
 
 def test_every_marker_has_its_own_shape_on_the_web():
