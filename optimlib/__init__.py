@@ -42,7 +42,6 @@ _LAZY_MODULES = {
     "viz.surface": ("plot_contour", "plot_hessian_directions", "plot_taylor"),
     "viz.runs": ("plot_paths", "plot_loss", "plot_distance", "plot_surface3d", "small_multiples", "plot_race_frames"),
     "viz.phase": ("plot_phase_diagram",),
-    "viz.text": ("PlainText", "sci"),
     "explorers": ("explorer", "curve_explorer"),
     "explorers.sliders": ("log_grid", "SLIDER_LABELS"),
     "explorers.live": ("LiveExplorer", "LiveCurveExplorer"),

@@ -6,11 +6,11 @@
 ``surface``    a surface alone: ``plot_contour``, ``plot_hessian_directions``, ``plot_taylor``
 ``runs``       optimizer runs: ``plot_paths``, ``plot_loss``, ``plot_distance``, ``small_multiples``, ...
 ``phase``      the phase diagram of a momentum method: ``plot_phase_diagram``
-``text``       numbers for prose: ``sci`` (``2.3 × 10⁻⁷``), ``PlainText``
+``numbers``    numbers for prose and explorers: ``format_number`` (``2.1 × 10⁻⁵``, a true minus, "below 10⁻¹²")
 =============  ===================================================================================================
 
 Every plotting function takes ``ax=None`` (a new figure) and returns the axes; ranges come from the surface.
 """
-from . import geometry, phase, runs, style, surface, text  # noqa: F401
+from . import geometry, numbers, phase, runs, style, surface  # noqa: F401
 
-MODULES = ("style", "geometry", "surface", "runs", "phase", "text")
+MODULES = ("style", "geometry", "surface", "runs", "phase", "numbers")

@@ -44,6 +44,10 @@ _STYLES = {
     "Saddle-free Newton": (_C["bluish green"], (6, 2, 1, 2), "<"),
     "Levenberg-Marquardt": (_C["sky blue"], (8, 2), "H"),
     "Gauss-Newton": (_C["orange"], (1, 1.5), "8"),
+    "Lion": (_C["sky blue"], (2, 1.5), "<"),
+    "Muon": (_C["bluish green"], (4, 1.5, 1, 1.5), ">"),
+    "Schedule-free AdamW": (_C["vermillion"], (2, 1.5, 6, 1.5), "o"),
+    "Schedule-free SGD": (_C["black"], (6, 1.5, 1, 1.5), "s"),
 }
 _ALIASES = {"Gradient descent": "GD", "Full-batch GD": "GD", "Full-batch gradient descent": "GD",
             "Mini-batch SGD": "SGD", "Stochastic gradient descent": "SGD", "Noisy gradient descent": "Noisy GD",
