@@ -11,22 +11,9 @@ import time
 import numpy as np
 
 import optimlib as ol
+from bench_optimizers import median_ms, verdict
 
 N = 1024
-
-
-def verdict(ok):
-    return "PASS" if ok else "MISS"
-
-
-def median_ms(step, repeats):
-    step()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
 
 
 def ours_ms(opt, params, grads, repeats):

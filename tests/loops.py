@@ -42,3 +42,25 @@ def require_oracle(module, package):
             raise RuntimeError(f"OPTIMLIB_REQUIRE_TORCH=1 but {module} cannot be imported: the oracle tests cannot "
                                f"run (pip install {package})") from error
     return pytest.importorskip(module)
+
+
+# The oracle tests' two problems (torch, lion-pytorch, schedulefree): a random positive-definite quadratic in 6-D and
+# a mild Rosenbrock-like valley, sum of (1 - x_i)^2 + 5 (x_{i+1} - x_i^2)^2, gentle enough for 50 SGD steps.
+_RNG = np.random.default_rng(0)
+D = 6
+_M = _RNG.normal(size=(D, D))
+A = _M @ _M.T / D + 0.1 * np.eye(D)
+B = _RNG.normal(size=D)
+X0 = _RNG.normal(size=D)
+X0_ROSEN = 0.5 * X0
+
+
+def quad_grad(x):
+    return A @ x - B
+
+
+def rosen_grad(x):
+    g = np.zeros_like(x)
+    g[:-1] += -2 * (1 - x[:-1]) - 20 * x[:-1] * (x[1:] - x[:-1] ** 2)
+    g[1:] += 10 * (x[1:] - x[:-1] ** 2)
+    return g

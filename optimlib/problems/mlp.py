@@ -65,6 +65,12 @@ def _forward(params, X, activation):
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != params["W1"].shape[0]:
         raise ValueError(f"Invalid X: shape {X.shape} (must be (m, {params['W1'].shape[0]}))")
+    return _propagate(params, X, n, activation)
+
+
+def _propagate(params, X, n, activation):
+    """Through the ``n`` layers: ``z_l = a_{l-1} W_l + b_l``, ``a_l = act(z_l)`` (one network, or K stacked: the
+    same products broadcast over a leading axis)."""
     activations, zs = [X], []
     for l in range(1, n + 1):
         zs.append(activations[-1] @ params[f"W{l}"] + params[f"b{l}"])

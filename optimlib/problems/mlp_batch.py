@@ -23,7 +23,7 @@ rows, or ``(K, m, n_0)``, one mini-batch per row.
 """
 import numpy as np
 
-from .mlp import _check_activation, _layers, init_mlp  # noqa: F401
+from .mlp import _check_activation, _layers, _propagate, init_mlp  # noqa: F401
 
 __all__ = ["stack_mlp", "unstack_mlp", "mlp_batch_forward", "mlp_batch_loss_and_grad", "mlp_batch_accuracy"]
 
@@ -66,12 +66,7 @@ def _forward(params, X, activation):
     n_in = params["W1"].shape[1]
     if not (X.ndim == 2 and X.shape[1] == n_in) and not (X.ndim == 3 and X.shape[::2] == (n_rows, n_in)):
         raise ValueError(f"Invalid X: shape {X.shape} (must be (m, {n_in}) or ({n_rows}, m, {n_in}))")
-    activations, zs = [X], []
-    for l in range(1, n + 1):
-        zs.append(activations[-1] @ params[f"W{l}"] + params[f"b{l}"])
-        if l < n:
-            activations.append(np.tanh(zs[-1]) if activation == "tanh" else np.maximum(zs[-1], 0.0))
-    return zs, activations
+    return _propagate(params, X, n, activation)
 
 
 def mlp_batch_forward(params, X, *, activation="tanh"):

@@ -4,25 +4,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import optimlib as ol
-from loops import iterate, require_oracle, require_torch, trajectory
+from loops import X0, iterate, quad_grad, require_oracle, require_torch, rosen_grad, trajectory
 
-RNG = np.random.default_rng(0)
-D = 6
-_M = RNG.normal(size=(D, D))
-A = _M @ _M.T / D + 0.1 * np.eye(D)
-B = RNG.normal(size=D)
-X0 = RNG.normal(size=D)
-
-
-def quad_grad(x):
-    return A @ x - B
-
-
-def rosen_grad(x):
-    g = np.zeros_like(x)
-    g[:-1] += -2 * (1 - x[:-1]) - 20 * x[:-1] * (x[1:] - x[:-1] ** 2)
-    g[1:] += 10 * (x[1:] - x[:-1] ** 2)
-    return g
 
 
 def test_every_coordinate_moves_by_exactly_the_learning_rate():

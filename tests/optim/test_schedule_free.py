@@ -5,25 +5,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import optimlib as ol
-from loops import require_oracle, require_torch
+from loops import X0, quad_grad, require_oracle, require_torch, rosen_grad
 
-RNG = np.random.default_rng(0)
-D = 6
-_M = RNG.normal(size=(D, D))
-A = _M @ _M.T / D + 0.1 * np.eye(D)
-B = RNG.normal(size=D)
-X0 = RNG.normal(size=D)
-
-
-def quad_grad(x):
-    return A @ x - B
-
-
-def rosen_grad(x):
-    g = np.zeros_like(x)
-    g[:-1] += -2 * (1 - x[:-1]) - 20 * x[:-1] * (x[1:] - x[:-1] ** 2)
-    g[1:] += 10 * (x[1:] - x[:-1] ** 2)
-    return g
 
 
 def run(opt, grad, x0, steps):

@@ -6,30 +6,11 @@ import pytest
 from numpy.testing import assert_allclose
 
 import optimlib as ol
-from loops import require_torch, trajectory
+from loops import X0, X0_ROSEN, quad_grad, require_torch, rosen_grad, trajectory
 from registry import NAMES, OPTIMIZERS
 
 torch = require_torch()
 
-RNG = np.random.default_rng(0)
-D = 6
-_M = RNG.normal(size=(D, D))
-A = _M @ _M.T / D + 0.1 * np.eye(D)          # a random positive-definite quadratic
-B = RNG.normal(size=D)
-X0 = RNG.normal(size=D)
-X0_ROSEN = 0.5 * X0
-
-
-def quad_grad(x):
-    return A @ x - B
-
-
-def rosen_grad(x):
-    # sum of (1 - x_i)^2 + 5 (x_{i+1} - x_i^2)^2: a nonconvex Rosenbrock-like valley, mild enough for 50 SGD steps
-    g = np.zeros_like(x)
-    g[:-1] += -2 * (1 - x[:-1]) - 20 * x[:-1] * (x[1:] - x[:-1] ** 2)
-    g[1:] += 10 * (x[1:] - x[:-1] ** 2)
-    return g
 
 
 def run_torch(cls, kwargs, grad, x0, steps=50, scheduler=None):
