@@ -33,6 +33,7 @@ __all__ = ["momentum_coefficients", "momentum_rate", "momentum_regime", "optimal
            "steps_to_tolerance", "envelope_rate", "PhaseDiagram", "phase_diagram", "REGIMES"]
 
 REGIMES = ("monotone", "oscillating", "ripples", "divergent")
+"""The four regimes :func:`momentum_regime` returns, as defined in the module docstring above."""
 
 
 def _check(name, value, low=None, high=None, low_open=False):

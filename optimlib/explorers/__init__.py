@@ -74,7 +74,7 @@ def explorer(surface, optimizers, sliders=None, **kwargs):
                     steps=100, title="GD on a quadratic", alt="...")
 
     Returns:
-        With ``OPTIMLIB_STATIC=1`` in the environment, a :class:`~optimlib.web.WebExplorer` (HTML, no widget);
+        With ``OPTIMLIB_STATIC=1`` in the environment, a :class:`~optimlib.WebExplorer` (HTML, no widget);
         otherwise a :class:`LiveExplorer`, which displays itself in Jupyter.
     """
     if _static():

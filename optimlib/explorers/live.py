@@ -1,9 +1,9 @@
 """Live explorers for Jupyter: ipywidgets sliders over one matplotlib figure, recomputed by optimlib on each move.
 
-:func:`optimlib.explorer` and :func:`optimlib.curve_explorer` return these when a kernel runs. A move reruns only
-the optimizers that use the moved slider (:class:`~optimlib.specs.Spec`), updates the artists of the one figure in
-place and redraws only them over a cached background (blitting), then shows the figure as a PNG image widget.
-ipywidgets and matplotlib are imported on first use, not with this module.
+:func:`optimlib.explorer` and :func:`optimlib.curve_explorer` return these when a kernel runs. A move reruns only the
+optimizers that use the moved slider (``Spec.uses``, :mod:`optimlib.explorers.spec`), updates the artists of the one
+figure in place and redraws only them over a cached background (blitting), then shows the figure as a PNG image
+widget. ipywidgets and matplotlib are imported on first use, not with this module.
 """
 import html
 

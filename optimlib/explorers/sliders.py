@@ -15,6 +15,7 @@ SLIDER_LABELS = {
     "damping": "damping λ", "mu": "damping μ", "condition_number": "condition number κ", "beta": "β",
     "noise": "noise σ", "alpha": "α", "decay_rate": "decay rate (per epoch)", "lr": "learning rate η",
 }
+"""Default slider labels, ``{argument: text}``: the symbol and unit a slider shows when ``labels=`` does not name it."""
 
 
 def log_grid(low, high, n):

@@ -59,7 +59,7 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
 
     Every setting of the sliders' product grid is run by :func:`optimlib.run` (one batched run per optimizer);
     paths and losses are rounded to the figure's units and thinned so that what is visible survives, two-step
-    cycles and bounces included (:func:`optimlib.explorers.svg._thin`). In a race (``animate``) every step is kept to that
+    cycles and bounces included (``_thin`` in ``explorers/svg.py``). In a race (``animate``) every step is kept to that
     standard too, and the step slider cuts each path at its step.
     """
     spec = Spec(surface, optimizers, sliders, **kwargs)

@@ -1,18 +1,18 @@
 """The optimizers: the book's subject, NumPy only. Each module holds one family; every name is also ``ol.<name>``.
 
-==================  ==========================================================================================
-``sgd``             :func:`trace`, :func:`sgd` (torch's form, with momentum or Nesterov), :func:`heavy_ball`
-``adaptive``        Adagrad, Adadelta, RMSProp (plain and centered) and their ``scale_by_*`` transforms
-``adam``            Adam and AMSGrad
-``weight_decay``    L2 regularization and decoupled weight decay (AdamW)
-``newton``          Newton's method and damped Newton (exact Hessian)
-``newton_variants`` Levenberg-Marquardt, saddle-free Newton, Gauss-Newton
-``cost``            what a Newton step costs against the dimension
-``lion``            Lion: the sign of an interpolated momentum
-``muon``            Muon: momentum orthogonalized by Newton-Schulz, for matrices; :func:`orthogonalize`
-``schedule_free``   schedule-free SGD and AdamW (the y/z/x sequences; :func:`schedule_free_eval_params`)
-``partition``       one optimizer per group of parameters (Muon for matrices, AdamW for the rest)
-==================  ==========================================================================================
+===================  ==========================================================================================
+``sgd``              :func:`trace`, :func:`sgd` (torch's form, with momentum or Nesterov), :func:`heavy_ball`
+``adaptive``         Adagrad, Adadelta, RMSProp (plain and centered) and their ``scale_by_*`` transforms
+``adam``             Adam and AMSGrad
+``weight_decay``     L2 regularization and decoupled weight decay (AdamW)
+``newton``           Newton's method and damped Newton (exact Hessian)
+``newton_variants``  Levenberg-Marquardt, saddle-free Newton, Gauss-Newton
+``cost``             what a Newton step costs against the dimension
+``lion``             Lion: the sign of an interpolated momentum
+``muon``             Muon: momentum orthogonalized by Newton-Schulz, for matrices; :func:`orthogonalize`
+``schedule_free``    schedule-free SGD and AdamW (the y/z/x sequences; :func:`schedule_free_eval_params`)
+``partition``        one optimizer per group of parameters (Muon for matrices, AdamW for the rest)
+===================  ==========================================================================================
 """
 import sys
 

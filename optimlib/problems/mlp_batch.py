@@ -1,4 +1,4 @@
-r"""Many small networks trained at once: the MLP of :mod:`optimlib.mlp` with a leading batch axis of settings.
+r"""Many small networks trained at once: the MLP of :mod:`optimlib.problems.mlp` with a leading batch axis of settings.
 
 A hyperparameter grid (learning rate x weight decay x seed) trains as one set of arrays, as a grid of starting
 points does in :func:`optimlib.run`. :func:`stack_mlp` stacks ``K`` parameter dicts from

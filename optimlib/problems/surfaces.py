@@ -1,6 +1,6 @@
 r"""Test surfaces: each a :class:`Surface` record built from one SymPy expression by :func:`surface_from_expr`.
 
-``f``, ``grad`` and ``hess`` are compiled with :func:`optimlib.symbolic.lambdify_derivatives`: they take points
+``f``, ``grad`` and ``hess`` are compiled with :func:`~optimlib.lambdify_derivatives`: they take points
 ``(..., d)`` (one point, a batch, or a meshgrid stacked as ``np.stack([X, Y], axis=-1)``) and return ``(...)``,
 ``(..., d)`` and ``(..., d, d)``. Known stationary points are stored as arrays ``(k, d)``.
 

@@ -20,6 +20,7 @@ OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7",
 }
+"""Okabe & Ito's eight colours, ``{name: hex}``: every look of :func:`optimizer_style` takes its colour from here."""
 _C = OKABE_ITO
 
 # name -> (colour, dash pattern in units of the line width (None = solid), matplotlib marker). The Adam variants
