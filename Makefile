@@ -48,7 +48,8 @@ check-notebooks:
 
 ## The library's tests (bare `pytest` less the tests of the built site and of its reader's edition, which need the build).
 test-lib:
-	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py --ignore=tests/lab
+	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py \
+	  --ignore=tests/book/test_api_site.py --ignore=tests/lab
 
 test-notebooks:
 	OPTIMLIB_STATIC=1 $(ONE_THREAD) PYTHONPATH=tools $(PYTEST) -q -p nbval_cache --nbval-lax --nbval-current-env book
@@ -58,7 +59,7 @@ test-notebooks-live:
 	$(ONE_THREAD) $(PYTEST) -q --nbval-lax --nbval-current-env book
 
 test-site: chromium
-	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q tests/book/test_site.py tests/book/test_screens.py
+	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q tests/book/test_site.py tests/book/test_screens.py tests/book/test_api_site.py
 
 ## The reader's edition (needs `make book`): no raw MyST; run live in JupyterLab in headless Chromium.
 test-lab: chromium lab-env
