@@ -30,17 +30,17 @@ def site():
     return SITE
 
 
-def inventory(site):
-    """{full name: page URI#anchor} of every Python object in the built site's objects.inv."""
+def inventory(site, kinds=KINDS):
+    """{full name: page URI#anchor} of every Python object (of these kinds) in the built site's objects.inv."""
     from sphinx.util.inventory import InventoryFile
 
     with open(site / "objects.inv", "rb") as stream:
         data = InventoryFile.load(stream, "", posixpath.join)
-    return {name: entry[2] for kind in KINDS for name, entry in data.get(kind, {}).items()}
+    return {name: entry[2] for kind in kinds for name, entry in data.get(kind, {}).items()}
 
 
 def test_the_built_index_has_every_public_name(site):
-    entries = inventory(site)
+    entries = inventory(site, [k for k in KINDS if k != "py:module"])  # optimlib.base is a module, not a name
     missing, extra = mismatch(public_names(), entries)
     assert missing == [], f"public names with no entry in the built API reference: {missing}"
     assert extra == []
