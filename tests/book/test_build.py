@@ -19,6 +19,7 @@ def throwaway_book(folder):
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["bibtex_bibfiles"] = ["references.bib"]
     config["sphinx"]["config"].pop("html_static_path")
+    config["sphinx"]["local_extensions"] = {"api_links": str(ROOT / "tools")}  # the book's, from another folder
     (folder / "references.bib").write_text("")
     (folder / "_config.yml").write_text(yaml.safe_dump(config))
     (folder / "_toc.yml").write_text("format: jb-book\nroot: broken\n")
