@@ -108,7 +108,7 @@ def _width(good, values, best_index):
 
 
 def tune(factory, problem, x0, steps, grid, *, f_star=None, score: Optional[Callable] = None, good_factor=10.0,
-         bound=1e6, count_divergence=True):
+         bound=1e6, count_divergence=True, grad_fn=None):
     """Run ``factory`` at every setting of ``grid`` for ``steps`` updates from ``x0`` and pick the best.
 
     Args:
@@ -122,7 +122,8 @@ def tune(factory, problem, x0, steps, grid, *, f_star=None, score: Optional[Call
       f_star: the optimal value for the gap (default ``problem.f_min``); needed unless ``score`` is given.
       score: optional ``score(trajectory) -> array`` of the batch shape, non-negative, lower is better.
       good_factor: the good region is ``scores <= good_factor * best_score`` (a number >= 1).
-      bound: passed to :func:`~optimlib.run`.
+      bound, grad_fn: passed to :func:`~optimlib.run` (``grad_fn(x, step)``, e.g. a noisy gradient, receives the
+        whole batch ``(K, d)`` or ``(K, S, d)``).
       count_divergence: ``True`` (default): a diverged run fails its setting. ``False`` leaves the verdict to
         ``score`` (required then), which sees the frozen trajectory, e.g. an escape time on a surface unbounded
         below, where every escaping run eventually leaves any bound.
@@ -148,7 +149,8 @@ def tune(factory, problem, x0, steps, grid, *, f_star=None, score: Optional[Call
     mesh = np.meshgrid(*values, indexing="ij")
     k, extra = int(np.prod(shape)), (1,) * x0.ndim
     setting = {n: m.reshape((k,) + extra) for n, m in zip(names, mesh)}
-    traj = run(factory(**setting), problem, np.broadcast_to(x0, (k,) + x0.shape), steps, bound=bound)
+    traj = run(factory(**setting), problem, np.broadcast_to(x0, (k,) + x0.shape), steps, bound=bound,
+               grad_fn=grad_fn)
     with np.errstate(all="ignore"):
         per_run = np.asarray(score(traj) if score is not None else traj.loss[-1] - f_star, dtype=float)
     if per_run.shape != traj.diverged.shape:

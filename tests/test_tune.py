@@ -85,6 +85,13 @@ def test_bad_budgets_grids_and_arguments_raise_naming_the_argument(kwargs, name)
         ol.tune(gd, BOWL, args.pop("x0"), args.pop("steps"), args.pop("grid"), **args)
 
 
+def test_a_gradient_function_is_passed_to_run():
+    noisy = lambda x, step: BOWL[1](x) + 0.1 * np.cos(step + x)  # deterministic "noise"
+    res = ol.tune(gd, BOWL, np.ones(2), 20, {"learning_rate": GRID[:5]}, f_star=0.0, grad_fn=noisy)
+    loop = [ol.run(ol.sgd(lr), BOWL, np.ones(2), 20, grad_fn=noisy).loss[-1] for lr in GRID[:5]]
+    assert_allclose(res.scores, loop, rtol=1e-12)
+
+
 def test_a_score_of_the_wrong_shape_raises():
     with pytest.raises(ValueError, match="Invalid score"):
         ol.tune(gd, BOWL, np.ones(2), 5, {"learning_rate": GRID}, score=lambda t: np.zeros(3))
