@@ -9,7 +9,7 @@ PORT ?= 8000
 # those timings erratic.
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: chromium book test test-lib test-notebooks test-notebooks-live test-site test-lab check-notebooks strip serve \
+.PHONY: chromium book test test-lib test-notebooks test-notebooks-live test-site test-lab test-lab-all check-notebooks strip serve \
 	lab lab-env bench clean pins setup
 
 ## The environment: pinned packages, optimlib (editable), the site's own scripts.
@@ -63,6 +63,10 @@ test-site: chromium
 ## The reader's edition (needs `make book`): no raw MyST; run live in JupyterLab in headless Chromium.
 test-lab: chromium lab-env
 	$(PYTEST) -q tests/lab
+
+## Every notebook of the reader's edition run live in JupyterLab (a few minutes; not part of `make test`).
+test-lab-all: chromium lab-env
+	OPTIMLIB_LAB_ALL=1 $(PYTEST) -q -s tests/lab/test_lab.py
 
 ## Debian's Chromium for the browser test (playwright's own browser download does not work offline).
 chromium:

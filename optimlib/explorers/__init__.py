@@ -22,9 +22,10 @@ of the sliders it uses (their product grid), and :func:`optimlib.run` runs the w
 """
 import os
 
-from . import sliders, spec, svg, web  # noqa: F401  (every submodule an attribute: ol.explorers.web)
+from . import curve_spec, page, phase, sliders, spec, svg, thin, web  # noqa: F401  (every submodule an attribute)
 from .live import LiveCurveExplorer, LiveExplorer
-from .spec import CurveSpec, Spec
+from .curve_spec import CurveSpec
+from .spec import Spec
 
 __all__ = ["explorer", "curve_explorer"]
 

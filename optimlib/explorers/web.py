@@ -14,9 +14,11 @@ import pathlib
 import numpy as np
 
 from .sliders import _fmt
-from .spec import FLOOR, CurveSpec, Spec, axis_limits
-from .svg import _SEEN, MAX_POINTS, PH, TOP, W, W1  # noqa: F401  (the id registry and viewBox sizes)
-from .svg import _contour_png, _html, _margin, _marker_path, _Panel, _series, _thin, _uid
+from .curve_spec import CurveSpec
+from .spec import FLOOR, Spec, axis_limits
+from .page import _SEEN, _html, _uid  # noqa: F401  (the id registry)
+from .svg import PH, TOP, W, W1, _contour_png, _margin, _marker_path, _Panel, _series  # noqa: F401  (viewBox sizes)
+from .thin import MAX_POINTS, _thin  # noqa: F401
 
 __all__ = ["web_explorer", "web_curve_explorer", "WebExplorer"]
 
@@ -59,7 +61,7 @@ def web_explorer(surface, optimizers, sliders=None, **kwargs):
 
     Every setting of the sliders' product grid is run by :func:`optimlib.run` (one batched run per optimizer);
     paths and losses are rounded to the figure's units and thinned so that what is visible survives, two-step
-    cycles and bounces included (:func:`optimlib.explorers.svg._thin`). In a race (``animate``) every step is kept to that
+    cycles and bounces included (:func:`optimlib.explorers.thin._thin`). In a race (``animate``) every step is kept to that
     standard too, and the step slider cuts each path at its step.
     """
     spec = Spec(surface, optimizers, sliders, **kwargs)

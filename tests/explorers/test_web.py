@@ -323,7 +323,7 @@ def test_the_web_sentence_is_the_live_explorers_sentence(browser_page, rosen):
 # --------------------------------------------------------------------------- what the reader sees, on every screen
 
 def test_thinning_keeps_a_two_step_cycle_and_a_spike_that_a_stride_would_hide():
-    from optimlib.explorers.svg import _thin
+    from optimlib.explorers.thin import _thin
 
     k = np.arange(5000)
     X = 100 + 0.002 * k + np.where(k % 2, 6.0, 0.0)  # a bounce across a valley: two sides, 6 units apart
