@@ -7,6 +7,8 @@ are in layers, each importing only the layers above it in this list:
 - ``optim/``: the optimizers (NumPy);
 - ``rates``: momentum and Nesterov on a quadratic, closed forms and their batched simulation (NumPy; uses ``run``
   and ``optim``);
+- ``tune``: a log-grid of hyperparameters run as one batch, best setting and width of the good region (NumPy; uses
+  ``run``);
 - ``problems/``: surfaces (SymPy), data sets and a small network (NumPy);
 - ``viz/``: figures (matplotlib);
 - ``explorers/``: interactive figures, live (ipywidgets) and for the website (HTML).
@@ -22,6 +24,7 @@ from .schedules import *  # noqa: F401,F403
 from .run import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
 from .rates import *  # noqa: F401,F403
+from .tune import *  # noqa: F401,F403
 from .problems.data import *  # noqa: F401,F403
 from .problems.mlp import *  # noqa: F401,F403
 from .problems.mlp_batch import *  # noqa: F401,F403

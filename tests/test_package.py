@@ -96,7 +96,8 @@ def test_every_public_submodule_is_an_attribute_of_its_package():
 
 LAYERS = {  # what each layer may import from optimlib (itself included)
     "base": {"_validate"}, "_validate": set(), "schedules": {"_validate"}, "run": {"_validate", "base"},
-    "optim": {"_validate", "base", "optim"}, "rates": {"run", "optim"}, "problems": {"_validate", "problems"},
+    "optim": {"_validate", "base", "optim"}, "rates": {"run", "optim"}, "tune": {"run"},
+    "problems": {"_validate", "problems"},
     "viz": {"viz"},
     "explorers": {"run", "viz", "explorers"},
 }

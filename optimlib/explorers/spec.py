@@ -120,13 +120,15 @@ class Spec(_SliderSpec):
 
     def _blowup(self, traj):
         """``traj`` with a run that stays in bounds but whose gap :math:`f - f^*` grows past :data:`BLOWUP` times
-        its start flagged as diverged there and frozen (as ``run`` does to one that leaves the bound), so that every
-        explorer says "diverged at step k" of it rather than quoting a huge loss."""
+        its start and never comes back below it flagged as diverged at the first step of that final stretch, and
+        frozen there (as ``run`` does to one that leaves the bound), so that every explorer says "diverged at step
+        k" of it rather than quoting a huge loss. A run that overshoots and recovers (a large first step) is not."""
         if self.fstar is None:
             return traj
         with np.errstate(all="ignore"):
             gap = np.asarray(traj.loss, float) - self.fstar
             big = gap > BLOWUP * np.maximum(gap[:1], FLOOR)
+            big = np.flip(np.logical_and.accumulate(np.flip(big, 0), 0), 0)  # big from this step to the end
         if not big.any():
             return traj
         single = np.ndim(traj.diverged) == 0

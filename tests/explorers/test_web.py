@@ -121,8 +121,8 @@ def test_divergence_at_the_top_of_every_slider_is_flagged(page, rosen):
         opt = ol.sgd(lr) if mom is None else ol.sgd(lr, momentum=mom)
         tr = ol.run(opt, rosen, rosen.start, 80, bound=300.0)
         assert tr.diverged
-        # diverged: out of bounds, or a loss gap above 100 times its start (f* = 0), whichever comes first
-        blowup = np.flatnonzero(tr.loss > 100 * tr.loss[0])
+        # diverged: out of bounds, or a loss gap above 100 times its start from then on (f* = 0), whichever first
+        blowup = np.flatnonzero(np.flip(np.logical_and.accumulate(np.flip(tr.loss > 100 * tr.loss[0]))))
         expected = min(tr.diverged_at, blowup[0]) if blowup.size else tr.diverged_at
         for panel in (0, 1):
             dv = _series(page, name, panel)["dv"][g]
@@ -359,6 +359,17 @@ def test_a_run_that_blows_up_in_bounds_is_diverged_not_a_number():
     one = live.run_one("GD", {"learning_rate": 0.205})
     assert one.diverged and one.diverged_at == expected and one.n_valid == expected  # the live explorer agrees
     assert np.all(one.loss[expected:] == one.loss[expected - 1])  # frozen at its last valid iterate, as run() does
+
+
+def test_a_run_that_overshoots_and_recovers_is_not_diverged():
+    from optimlib.explorers.spec import Spec
+
+    bowl = ol.quadratic(condition_number=1.0)            # f = |x|^2 / 2: a rate of 1 lands on the minimum
+    leap = ol.sgd(lambda step: 30.0 if step == 0 else 1.0)  # x_1 = -29 x_0 (gap x 841), then x_2 = 0
+    spec = Spec(bowl, {"GD": leap}, {}, steps=5)
+    one = spec.run_one("GD", {})
+    assert one.loss[1] > 100 * one.loss[0] and one.loss[-1] < 1e-20
+    assert not one.diverged and one.diverged_at is None
 
 
 def test_floors_are_reported_as_below_a_threshold():
