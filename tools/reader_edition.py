@@ -11,6 +11,7 @@ translates exactly the MyST set of PATTERN.md:
 - `{glue:text}` -> the value of that run, formatted as the website formats it (myst-nb's own formatter);
 - `{cite:t}` / `{cite:p}` -> "Author (year)" / "(Author, year)", linked to the website's references page;
 - `{numref}`, `{ref}`, `{doc}` -> "Figure 3.2", the section's or page's title, linked to the website page;
+- `{term}` -> the term's text, linked to its entry in the glossary (book/notation);
 - `{glue:figure}` -> its numbered caption, placed under the cell that draws the figure;
 - `{prf:algorithm}`, `{note}`, `{warning}` -> titled block quotes (math renders as everywhere else);
 - `{exercise}` -> a numbered heading; `{solution-start}` ... `{solution-end}` -> a "Solution to Exercise n" heading,
@@ -47,12 +48,14 @@ HEADING = re.compile(r"^(#{1,6})\s")
 # What the build knows: glued values, numbers and titles of targets, bibliography, the website's address.
 
 class Refs:
-    """Targets of cross-references (label -> page, kind, number, title), page titles, citations, the site URL."""
+    """Targets of cross-references (label -> page, kind, number, title), page titles, citations, the site URL,
+    and the glossary's terms (lower-case term -> page, anchor)."""
 
-    def __init__(self, site, targets, titles, bibliography, references_page="book/references"):
+    def __init__(self, site, targets, titles, bibliography, references_page="book/references", terms=None):
         self.site = site.rstrip("/") + "/"
         self.targets, self.titles, self.bib = targets, titles, bibliography
         self.references_page = references_page
+        self.terms = terms or {}
 
     def url(self, page, anchor=None):
         return f"{self.site}{page}.html" + (f"#{anchor}" if anchor else "")
@@ -80,7 +83,7 @@ class Refs:
 
         config = yaml.safe_load((root / "_config.yml").read_text())
         html = root / "_build" / "html"
-        targets, titles = {}, {}
+        targets, titles, terms = {}, {}, {}
         for path in sorted(html.rglob("*.html")):
             page = path.relative_to(html).with_suffix("").as_posix()
             if page.startswith(("_", "genindex", "search")):
@@ -89,13 +92,15 @@ class Refs:
             h1 = soup.find("h1")
             if h1:
                 titles[page] = _text(h1)
+            for dt in soup.find_all("dt", id=re.compile(r"^term-")):  # a glossary entry
+                terms.setdefault(_term_key(_text(dt)), (page, dt["id"]))
             for el in soup.find_all(id=True):
                 kind, number, title = _describe(el)
                 if kind:
                     targets.setdefault(el["id"], (page, kind, number, title))
         bibs = [root / f for f in config.get("bibtex_bibfiles", [])]
         refs_page = next((p for p in titles if p.endswith("references")), "book/references")
-        return cls(site_url(config), targets, titles, read_bib(bibs), refs_page)
+        return cls(site_url(config), targets, titles, read_bib(bibs), refs_page, terms)
 
 
 def _text(el):
@@ -104,6 +109,11 @@ def _text(el):
     for a in el.find_all("a", class_="headerlink"):
         a.decompose()
     return " ".join(el.get_text(" ", strip=True).split()).replace(" ,", ",").replace("( ", "(").replace(" )", ")")
+
+
+def _term_key(term):
+    """A glossary term as the {term} role matches it: case, spacing and Sphinx's curly apostrophes ignored."""
+    return " ".join(term.replace("\u2019", "'").split()).lower()
 
 
 def _describe(el):
@@ -205,6 +215,11 @@ def convert_inline(text, page, glue, refs):
             if target not in refs.titles:
                 raise ValueError(f"unknown document {label!r}")
             return f"[{text or refs.titles[target]}]({refs.url(target)})"
+        if name == "term":
+            key = _term_key(label)
+            if key not in refs.terms:
+                raise ValueError(f"unknown glossary term {label!r}")
+            return f"[{text or label}]({refs.url(*refs.terms[key])})"
         if name in ("numref", "ref"):
             tpage, kind, number, title = refs.target(label)
             if name == "numref":

@@ -22,7 +22,8 @@ def fixture_refs():
                "alg-fixture": (PAGE, "Algorithm", "1.1", None), "sec-fixture-values": (PAGE, "section", None, "Values"),
                "ex-fixture-1": (PAGE, "Exercise", "1.1", None), "ex-fixture-2": (PAGE, "Exercise", "1.2", None)}
     bib = re_.read_bib([ROOT / "book" / "references.bib"])
-    return re_.Refs(SITE, targets, {PAGE: "A fixture chapter", "book/other": "Another chapter"}, bib)
+    terms = {"learning rate": ("book/notation", "term-Learning-rate")}
+    return re_.Refs(SITE, targets, {PAGE: "A fixture chapter", "book/other": "Another chapter"}, bib, terms=terms)
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,8 @@ def test_glued_values_citations_and_cross_references(converted):
         in text
     assert f"See [Values]({SITE}book/fixture.html#sec-fixture-values), [the values]({SITE}book/fixture.html" \
            f"#sec-fixture-values) and [Another chapter]({SITE}book/other.html)." in text
+    glossary = f"{SITE}book/notation.html#term-Learning-rate"
+    assert f"Terms: [Learning rate]({glossary}) and [rates]({glossary})." in text
     assert "`{glue:text}` and ``{cite:t}`key` ``" in text and "print('{numref}`not-a-role`')" in text  # literal code
 
 
@@ -115,6 +118,7 @@ def test_hidden_cells_stay_collapsed(converted):
     ("{numref}`no-such-label`", "unknown cross-reference target 'no-such-label'"),
     ("{cite:p}`nobody2099`", "unknown citation key 'nobody2099'"),
     ("{glue:text}`never_glued`", "no glued value 'never_glued'"),
+    ("{term}`no such term`", "unknown glossary term 'no such term'"),
 ])
 def test_anything_else_is_an_error(markup, error):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markup)])

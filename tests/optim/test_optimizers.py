@@ -1,5 +1,6 @@
 """Every optimizer, driven by one registry: convergence, state shapes, purity, naive loops, batches, validation."""
 import copy
+import importlib
 import inspect
 import itertools
 import math
@@ -256,3 +257,26 @@ def naive_velocity_with_schedule(rate, x0, steps):
         x = x + v
         path.append(x)
     return np.array(path)
+
+
+@pytest.mark.parametrize("bias_correction", [True, False])
+@pytest.mark.parametrize("dtype, b1", [(np.float64, np.array([[0.9], [0.5], [0.0], [0.99]])), (np.float32, 0.9)])
+def test_adams_large_leaf_path_equals_the_readable_body_bit_for_bit(bias_correction, dtype, b1, monkeypatch):
+    # leaves of 2^16 entries or more take the allocation-light path: force each path on the same problem
+    adam_module = importlib.import_module("optimlib.optim.adam")   # (ol.optim.adam is the function)
+    rng = np.random.default_rng(3)
+    params = rng.normal(size=(4, 300)).astype(dtype)
+    grads = [rng.normal(size=params.shape).astype(dtype) for _ in range(5)]
+
+    def steps(large):
+        monkeypatch.setattr(adam_module, "_LARGE", 1 if large else 1 << 62)
+        opt = ol.scale_by_adam(b1=b1, bias_correction=bias_correction)
+        state, out = opt.init(params), []
+        for g in grads:
+            u, state = opt.update(g, state)
+            out.append((u, state))
+        return out
+
+    for (u1, s1), (u2, s2) in zip(steps(True), steps(False)):
+        assert u1.dtype == u2.dtype == s1.m.dtype == dtype
+        assert np.array_equal(u1, u2) and np.array_equal(s1.m, s2.m) and np.array_equal(s1.v, s2.v)
