@@ -57,7 +57,8 @@ def explorers_in(name):
 def test_reader_edition_runs_live_in_jupyterlab(lab, name):
     report = check_notebook(lab, name)
     print(name, report.seconds, [round(e.get("seconds") or -1, 3) for e in report.explorers])
-    assert report.explorers and not report.problems(expected_explorers=explorers_in(name)), report.problems()
+    expected = explorers_in(name)
+    assert len(report.explorers) == expected and not report.problems(expected_explorers=expected), report.problems()
     assert report.page["math"] > 0  # MathJax rendered the Markdown's math (and report.problems counts its errors)
 
 
