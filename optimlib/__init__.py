@@ -47,7 +47,8 @@ _LAZY_MODULES = {
     "viz.phase": ("plot_phase_diagram",),
     "explorers": ("explorer", "curve_explorer"),
     "explorers.sliders": ("log_grid", "SLIDER_LABELS"),
-    "explorers.live": ("LiveExplorer", "LiveCurveExplorer"),
+    "explorers.live": ("LiveExplorer",),
+    "explorers.live_curve": ("LiveCurveExplorer",),
     "explorers.web": ("web_explorer", "web_curve_explorer", "WebExplorer"),
     "explorers.phase": ("phase_explorer", "PhaseExplorer"),
 }

@@ -22,8 +22,9 @@ of the sliders it uses (their product grid), and :func:`optimlib.run` runs the w
 """
 import os
 
-from . import curve_spec, page, phase, sliders, spec, svg, thin, web  # noqa: F401  (every submodule an attribute)
-from .live import LiveCurveExplorer, LiveExplorer
+from . import curve_spec, live_curve, page, phase, sliders, spec, svg, thin, web  # noqa: F401  (every submodule an attribute)
+from .live import LiveExplorer
+from .live_curve import LiveCurveExplorer
 from .curve_spec import CurveSpec
 from .spec import Spec
 

@@ -1,6 +1,7 @@
 """Live explorers for Jupyter: ipywidgets sliders over one matplotlib figure, recomputed by optimlib on each move.
 
-:func:`optimlib.explorer` and :func:`optimlib.curve_explorer` return these when a kernel runs. A move reruns only the
+:func:`optimlib.explorer` returns a :class:`LiveExplorer` when a kernel runs (:func:`optimlib.curve_explorer` a
+:class:`~optimlib.explorers.live_curve.LiveCurveExplorer`). A move reruns only the
 optimizers that use the moved slider (``Spec.uses``, :mod:`optimlib.explorers.spec`), updates the artists of the one
 figure in place and redraws only them over a cached background (blitting), then shows the figure as a PNG image
 widget. ipywidgets and matplotlib are imported on first use, not with this module.
@@ -14,7 +15,7 @@ from ..viz.style import optimizer_style
 from ..viz.surface import plot_contour
 from .sliders import _fmt, grid_index
 
-__all__ = ["LiveExplorer", "LiveCurveExplorer"]
+__all__ = ["LiveExplorer"]
 
 # Visually hidden, still read by screen readers (the usual 1-pixel clip).
 _HIDDEN = {"width": "1px", "height": "1px", "overflow": "hidden", "margin": "0", "padding": "0"}
@@ -196,50 +197,3 @@ class LiveExplorer(_Live):
             results[name] = (None, tr.diverged_at) if tr.diverged else (spec.result(g[-1]), None)
         step = None if self.step is None else t
         self._show(spec.status(values, results, step), values, step)
-
-
-class LiveCurveExplorer(_Live):
-    """The Jupyter form of :func:`optimlib.curve_explorer`: one line per curve label, updated in place on each move."""
-
-    def __init__(self, spec):
-        self.spec = spec
-        self._new_figure(len(spec.panels))
-        self.lines = []
-        first = spec.curves(spec.values(spec.initial))
-        for i, (ax, p, curves, static) in enumerate(zip(self.axes, spec.panels, first, spec.static)):
-            xlim, ylim = spec.limits(i)
-            ax.set(xscale=p.get("xscale", "linear"), yscale=p.get("yscale", "linear"),
-                   xlabel=p.get("xlabel", ""), ylabel=p.get("ylabel", ""),
-                   xlim=10.0 ** np.array(xlim) if p.get("xscale") == "log" else xlim,
-                   ylim=10.0 ** np.array(ylim) if p.get("yscale") == "log" else ylim)
-            for label, (x, y) in static.items():
-                ax.plot(x, y, "o", color="#888", ms=3, label=label)
-            lines = {}
-            for label in curves:
-                st = optimizer_style(label)
-                lines[label] = (ax.plot([], [], color=st["color"], ls=st["linestyle"], lw=1.8, label=label)[0],
-                                ax.plot([], [], "X", color=st["color"], ms=10, mec="black")[0],
-                                ax.text(0.02, 0.97, "", transform=ax.transAxes, color=st["color"], va="top",
-                                        fontsize=9))
-                self._animate(lines[label])
-            self.lines.append(lines)
-            ax.legend(fontsize=8)
-        self._build_widgets(spec)
-        self.update()
-
-    def update(self):
-        """Call ``draw`` at the current values and update every line in place."""
-        values = self._values()
-        notes = []
-        for lines, curves in zip(self.lines, self.spec.curves(values)):
-            n = 0
-            for label, (line, cross, note) in lines.items():
-                x, y, k, word = curves.get(label, (np.zeros(0), np.zeros(0), None, ""))
-                line.set_data(x, y)
-                cross.set_data(x[-1:] if k is not None else [], y[-1:] if k is not None else [])
-                note.set_text(f"{label} diverged at {word} {k}" if k is not None else "")
-                note.set_y(0.97 - 0.075 * n)
-                n += k is not None
-                if k is not None:
-                    notes.append(f"{label} diverged at {word} {k}")
-        self._show(self.spec.status(values, notes), values)
