@@ -1,5 +1,5 @@
 """The live form of :func:`optimlib.curve_explorer`: the curves ``draw`` returns, one matplotlib line each, updated
-in place on every slider move (the widgets and the drawing are :class:`~optimlib.explorers.live._Live`'s)."""
+in place on every slider move (the widgets and the drawing are shared with the surface explorer, in ``live._Live``)."""
 import numpy as np
 
 from ..viz.style import optimizer_style
