@@ -51,8 +51,10 @@ test-lib:
 	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py \
 	  --ignore=tests/book/test_api_site.py --ignore=tests/lab
 
+## Two notebooks at a time (pytest-xdist; --dist loadfile keeps each notebook's cells together, in order, on one worker).
 test-notebooks:
-	OPTIMLIB_STATIC=1 $(ONE_THREAD) PYTHONPATH=tools $(PYTEST) -q -p nbval_cache --nbval-lax --nbval-current-env book
+	OPTIMLIB_STATIC=1 $(ONE_THREAD) PYTHONPATH=tools $(PYTEST) -q -n 2 --dist loadfile -p nbval_cache --nbval-lax \
+	  --nbval-current-env book
 
 ## The notebooks as a JupyterLab reader runs them (live ipywidgets explorers); not part of `make test`.
 test-notebooks-live:
