@@ -137,7 +137,7 @@ def filter_normalized_direction(params, rng):
     return direction
 
 
-def loss_along_line(loss, a, b, alphas, *, chunk=256):
+def loss_along_line(loss, a, b, alphas, *, chunk=32):
     r"""The loss on the straight line through ``a`` and ``b`` (Goodfellow, Vinyals & Saxe 2015):
 
     .. math:: \ell(\alpha) = L\bigl((1 - \alpha)\,a + \alpha\,b\bigr),
@@ -160,7 +160,7 @@ def loss_along_line(loss, a, b, alphas, *, chunk=256):
     return _evaluate(loss, (1.0 - alphas)[:, None] * a + alphas[:, None] * b, chunk)
 
 
-def loss_on_plane(loss, center, d1, d2, xs, ys, *, chunk=256):
+def loss_on_plane(loss, center, d1, d2, xs, ys, *, chunk=32):
     r"""The loss on the plane through ``center`` spanned by ``d1`` and ``d2`` (Li et al. 2018):
 
     .. math:: F_{jk} = L(c + x_k\,d_1 + y_j\,d_2),
