@@ -83,6 +83,10 @@ def test_pca_of_a_path_on_a_line_explains_everything_and_a_plane_path_two_compon
     s = np.linspace(0, 1, 20)
     curve = np.outer(np.cos(3 * s), e1) + np.outer(s**2, e2)
     assert_allclose(ol.pca_directions(curve, k=2)[1].sum(), 1.0, rtol=1e-12)
+    cross = np.array([2 * e1, -2 * e1, e2, -e2, 0 * e1])              # variances 8 and 2 along e1, e2 (mean 0)
+    dirs, explained = ol.pca_directions(cross, k=2)
+    assert_allclose(explained, [0.8, 0.2], rtol=1e-12)
+    assert_allclose(np.abs(dirs @ np.stack([e1, e2]).T), np.eye(2), atol=1e-12)
 
 
 def test_fraction_in_span_is_one_inside_and_about_sqrt_2_over_d_for_a_random_plane():
