@@ -46,10 +46,10 @@ test: setup chromium lab-env
 check-notebooks:
 	$(PY) tools/notebooks.py check book
 
-## The library's tests (bare `pytest` less the tests of the built site and of its reader's edition, which need the build),
-## two at a time (pytest-xdist).
+## The library's tests (bare `pytest` less the tests of the built site and of its reader's edition, which need the build).
+## Not under pytest-xdist: two workers doubled the CPU time (torch and BLAS threads in each) and were slower here.
 test-lib:
-	$(PYTEST) -q -n 2 --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py \
+	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py \
 	  --ignore=tests/book/test_api_site.py --ignore=tests/lab
 
 ## Two notebooks at a time (pytest-xdist; --dist loadfile keeps each notebook's cells together, in order, on one worker).
