@@ -61,9 +61,9 @@ test-notebooks:
 test-notebooks-live:
 	$(ONE_THREAD) $(PYTEST) -q --nbval-lax --nbval-current-env book
 
-## Two browsers at a time (pytest-xdist; loadgroup: a page's tests in test_site.py share one load, on one worker).
+## Two browsers at a time (pytest-xdist).
 test-site: chromium
-	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q -n 2 --dist loadgroup tests/book/test_site.py tests/book/test_screens.py \
+	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q -n 2 tests/book/test_site.py tests/book/test_screens.py \
 	  tests/book/test_api_site.py
 
 ## The reader's edition (needs `make book`): no raw MyST; run live in JupyterLab in headless Chromium.

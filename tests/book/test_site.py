@@ -4,7 +4,7 @@ Every page in _toc.yml must exist and load with no request to another host, no c
 with no MathJax error, no broken image, and sliders that change their figures. Two tests prove that the checker
 catches a page that pulls a script from a CDN and a slider that changes nothing.
 
-Each page is checked once, in its own test (under pytest-xdist, its two tests run on one worker: ``xdist_group``).
+Each page is loaded once, in its own test, which checks all of that (so pytest-xdist can share the pages out).
 """
 import pathlib
 import shutil
@@ -29,23 +29,6 @@ def toc_pages():
     return [f"{f}.html" for f in files]
 
 
-def by_page():
-    """Each page as a test parameter, grouped so that pytest-xdist runs a page's tests on one worker."""
-    return [pytest.param(page, marks=pytest.mark.xdist_group(page)) for page in toc_pages()]
-
-
-@pytest.fixture(scope="module")
-def report_of(site, chromium):
-    """The browser's report on a page, checked on first use."""
-    reports = {}
-
-    def report(page):
-        if page not in reports:
-            [reports[page]] = check_pages(site, [page], browser=chromium)
-        return reports[page]
-    return report
-
-
 def explorer_sliders(page):
     """The range sliders of the page's explorers, as built (the HTML before any script runs)."""
     return len(BeautifulSoup((SITE / page).read_text(), "html.parser").select(".ol-explorer input[type=range]"))
@@ -56,17 +39,13 @@ def test_every_toc_page_is_built(site):
     assert not missing
 
 
-@pytest.mark.parametrize("page", by_page())
-def test_page_is_self_contained_and_works(report_of, page):
-    report = report_of(page)
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_is_self_contained_and_works(site, chromium, page):  # and its math is the site's MathJax 3
+    [report] = check_pages(site, [page], browser=chromium)
     assert report.problems() == [], f"{page}:\n  " + "\n  ".join(report.problems())
     # every slider the browser found moved its figure (problems() says which did not); and it found them all
     assert len(report.sliders) >= explorer_sliders(page)
-
-
-@pytest.mark.parametrize("page", by_page())
-def test_page_math_uses_the_site_mathjax(report_of, page):
-    math = report_of(page).math
+    math = report.math
     if math["hasMath"]:
         assert math["mathjax"] and math["version"].startswith("3."), math
         assert math["rendered"] > 0 and math["errors"] == 0, math
