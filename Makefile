@@ -1,6 +1,7 @@
 # The book's commands. `make book` builds the website; `make test` runs every test. Both set up .venv first.
 PYTHON_SYSTEM ?= python3
 VENV := .venv
+LAB_VENV := .venv-lab
 PY := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
 BUILD_FLAGS := -W -n --keep-going $(if $(FORCE),--all --force,)
@@ -25,12 +26,18 @@ _assets/vendor/.versions: tools/vendor_assets.py | $(VENV)/.installed
 
 setup: $(VENV)/.installed _assets/vendor/.versions
 
-## JupyterLab (requirements-lab.txt) in the same environment: for `make lab`, the JupyterLab tests and `make bench`.
-$(VENV)/.lab-installed: requirements-lab.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-lab.txt
+## JupyterLab (requirements-lab.txt, the shared packages at requirements.txt's pins) in an environment of its own,
+## .venv-lab, whose notebooks run on .venv's kernel (the book's packages): for `make lab`, the JupyterLab tests and
+## `make bench`. Kept apart because JupyterLab's jsonschema format extras (rfc3987-syntax builds a parser at import)
+## would add seconds to the start of every notebook the build and nbval run.
+$(LAB_VENV)/.installed: requirements-lab.txt requirements.txt $(VENV)/.installed
+	test -x $(LAB_VENV)/bin/python || $(PYTHON_SYSTEM) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install --quiet -c requirements.txt -r requirements-lab.txt jupyterlab_widgets
+	$(PY) -m ipykernel install --prefix $(abspath $(LAB_VENV)) --name python3 --display-name "Python 3 (optimlib)" >/dev/null
 	touch $@
 
-lab-env: $(VENV)/.lab-installed
+lab-env: $(LAB_VENV)/.installed
 
 ## Execute every notebook (cached; a change to optimlib re-executes all), build the HTML site into _build/html and
 ## the reader's edition into _build/notebooks (tools/reader_edition.py). FORCE=1 re-executes and rewrites everything.
@@ -90,7 +97,7 @@ serve:
 ## JupyterLab on the reader's edition (_build/notebooks), rebuilt first when a chapter or optimlib changed.
 lab: setup lab-env
 	@if $(PY) tools/reader_edition.py --stale; then $(MAKE) --no-print-directory book; fi
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,) _build/notebooks/
+	$(LAB_VENV)/bin/jupyter lab --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,) _build/notebooks/
 
 ## Speed figures: build times, test-suite time, page weight, library and explorer benchmarks.
 bench: setup lab-env chromium

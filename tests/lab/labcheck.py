@@ -1,6 +1,6 @@
 """Run notebooks in a real JupyterLab, in headless Chromium, as a reader would, and report what went wrong.
 
-:func:`jupyterlab` starts JupyterLab from the venv (the pins of requirements-lab.txt) on a loopback port with a
+:func:`jupyterlab` starts JupyterLab from .venv-lab (the pins of requirements-lab.txt; its kernel is .venv's) on a loopback port with a
 random token and stops it by its PID. :func:`run_notebook` opens one notebook, runs every cell (JupyterLab's own
 "Run All" command), then checks the saved outputs and the page: error outputs, stderr, JavaScript errors shown in
 outputs or thrown while drawing widgets, every explorer's figure drawn with a nonzero size, and the first slider of
@@ -23,7 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 from sitecheck import CHROMIUM, CHROMIUM_ARGS, _is_loopback  # noqa: E402
 
-JUPYTER = pathlib.Path(sys.executable).with_name("jupyter")
+JUPYTER = ROOT / ".venv-lab" / "bin" / "jupyter"  # `make lab-env`: JupyterLab apart, running .venv's kernel
 
 # The notebook's state from JupyterLab itself (window.jupyterapp, exposed by --LabApp.expose_app_in_browser).
 NOTEBOOK_STATE = """() => {
@@ -113,7 +113,7 @@ def _free_port():
 def jupyterlab(root_dir, timeout=90):
     """JupyterLab serving `root_dir` on 127.0.0.1 with a random token; yields (base URL, token); stops it by PID."""
     if not JUPYTER.with_name("jupyter-lab").exists():
-        raise RuntimeError(f"JupyterLab is not installed in {JUPYTER.parent}: pip install -r requirements-lab.txt")
+        raise RuntimeError(f"JupyterLab is not installed in {JUPYTER.parent}: make lab-env")
     port, token = _free_port(), secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, JUPYTER_CONFIG_DIR=f"{home}/config", JUPYTER_RUNTIME_DIR=f"{home}/runtime",
