@@ -37,6 +37,12 @@ lab-env: $(VENV)/.lab-installed
 book: setup
 	OPTIMLIB_STATIC=1 $(ONE_THREAD) $(PY) tools/build_book.py $(BUILD_FLAGS)
 
+## The website as one zip that works opened from disk (file://), with the reader's notebooks and optimlib's wheel:
+## _build/dist/<name>-<git describe>.zip (tools/dist.py). `book` re-executes and rewrites only what changed.
+.PHONY: dist
+dist: book
+	$(PY) tools/dist.py
+
 ## Every test, in the order CI runs them: notebooks clean, library, notebooks, site build, browser, JupyterLab.
 ## Each notebook is executed once: nbval runs it (as the build would) and stores its outputs in the build's cache
 ## (tools/nbval_cache.py), so `book` re-uses them; it executes only a notebook nbval could not store.
