@@ -55,7 +55,7 @@ check-notebooks:
 ## The library's tests (bare `pytest` less the tests of the built site and of its reader's edition, which need the build).
 test-lib:
 	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py \
-	  --ignore=tests/book/test_api_site.py --ignore=tests/lab
+	  --ignore=tests/book/test_api_site.py --ignore=tests/book/test_dist.py --ignore=tests/lab
 
 test-notebooks:
 	OPTIMLIB_STATIC=1 $(ONE_THREAD) PYTHONPATH=tools $(PYTEST) -q -p nbval_cache --nbval-lax --nbval-current-env book
@@ -65,7 +65,8 @@ test-notebooks-live:
 	$(ONE_THREAD) $(PYTEST) -q --nbval-lax --nbval-current-env book
 
 test-site: chromium
-	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q tests/book/test_site.py tests/book/test_screens.py tests/book/test_api_site.py
+	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q tests/book/test_site.py tests/book/test_screens.py tests/book/test_api_site.py \
+	  tests/book/test_dist.py
 
 ## The reader's edition (needs `make book`): no raw MyST; run live in JupyterLab in headless Chromium.
 test-lab: chromium lab-env

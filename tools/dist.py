@@ -20,6 +20,7 @@ written in sorted order with one timestamp (the last commit's, or SOURCE_DATE_EP
 give the same zip.
 """
 import argparse
+import hashlib
 import os
 import pathlib
 import re
@@ -35,8 +36,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 SKIP = {".buildinfo", "reports"}          # top-level entries of _build/html that are the build's, not the reader's
 STORED = {".woff", ".woff2", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".whl", ".zip", ".gz"}  # already compressed
 # What the reader's notebooks import, by distribution (the versions come from the book's own pin files).
-READER_PACKAGES = ["numpy", "scipy", "sympy", "matplotlib", "ipywidgets", "pillow", "scikit-learn", "ipykernel",
-                   "jupyterlab"]
+READER_PACKAGES = ["numpy", "scipy", "sympy", "matplotlib", "ipywidgets", "pillow", "scikit-learn", "myst-nb",
+                   "threadpoolctl", "ipykernel", "jupyterlab"]
 PIN_FILES = ["requirements.txt", "requirements-lab.txt"]
 
 README = """\
@@ -88,18 +89,32 @@ def timestamp(root=ROOT):
     return max(int(epoch), 315532800)  # zip dates start in 1980
 
 
-def build_wheel(root, out):
-    """optimlib's wheel, built from a copy of its sources (setuptools leaves build/ in the folder it builds in)."""
+WHEEL_INPUTS = ("pyproject.toml", "README.md", "LICENSE")
+
+
+def build_wheel(root=ROOT):
+    """optimlib's wheel, built by pip from a copy of its sources (setuptools leaves build/ in the folder it builds
+    in) and kept in _build/.dist-wheel/ until optimlib or its packaging changes."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_book import library_hash
+
+    key = hashlib.sha256(library_hash().encode() + b"".join((root / n).read_bytes() for n in WHEEL_INPUTS))
+    cache = root / "_build" / ".dist-wheel" / key.hexdigest()[:16]
+    wheels = sorted(cache.glob("optimlib-*.whl"))
+    if wheels:
+        return wheels[0]
+    shutil.rmtree(cache.parent, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         src = pathlib.Path(tmp) / "src"
         shutil.copytree(root / "optimlib", src / "optimlib", ignore=shutil.ignore_patterns("__pycache__"))
-        for name in ("pyproject.toml", "README.md", "LICENSE"):
+        for name in WHEEL_INPUTS:
             shutil.copy2(root / name, src / name)
         env = dict(os.environ, SOURCE_DATE_EPOCH=str(timestamp(root)))
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(src)],
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp, str(src)],
                        check=True, env=env)
-    [wheel] = pathlib.Path(out).glob("optimlib-*.whl")
-    return wheel
+        [wheel] = pathlib.Path(tmp).glob("optimlib-*.whl")
+        cache.mkdir(parents=True)
+        return pathlib.Path(shutil.copy2(wheel, cache / wheel.name))
 
 
 def reader_requirements(root=ROOT):
@@ -127,7 +142,7 @@ def files(site, notebooks):
         yield f"notebooks/{path.name}", path
 
 
-def build(root=ROOT, out=None):
+def build(root=ROOT, out=None, compresslevel=6):
     """Write the zip; return its path. Needs a finished `make book` (the site and the reader's edition)."""
     root = pathlib.Path(root)
     site, notebooks = root / "_build" / "html", root / "_build" / "notebooks"
@@ -140,22 +155,21 @@ def build(root=ROOT, out=None):
     folder = f"{name}-{version}"
     target = out / f"{folder}.zip"
     date = time.gmtime(timestamp(root))[:6]
-    with tempfile.TemporaryDirectory() as tmp:
-        wheel = build_wheel(root, tmp)
-        readme = README.format(title=title, underline="=" * len(title), wheel=wheel.name, describe=folder,
-                               python=meta.get("Requires-Python", "3"))
-        entries = [(rel, path.read_bytes()) for rel, path in files(site, notebooks)]
-        entries += [(wheel.name, wheel.read_bytes()), ("requirements.txt", reader_requirements(root).encode()),
-                    ("README.txt", readme.encode())]
-        partial = target.with_suffix(".zip.partial")
-        with zipfile.ZipFile(partial, "w") as archive:
-            for rel, data in sorted(entries):
-                info = zipfile.ZipInfo(f"{folder}/{rel}", date_time=date)
-                info.external_attr = 0o644 << 16
-                stored = pathlib.PurePosixPath(rel).suffix.lower() in STORED
-                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                archive.writestr(info, data, compresslevel=None if stored else 6)
-        partial.replace(target)
+    wheel = build_wheel(root)
+    readme = README.format(title=title, underline="=" * len(title), wheel=wheel.name, describe=folder,
+                           python=meta.get("Requires-Python", "3"))
+    entries = [(rel, path.read_bytes()) for rel, path in files(site, notebooks)]
+    entries += [(wheel.name, wheel.read_bytes()), ("requirements.txt", reader_requirements(root).encode()),
+                ("README.txt", readme.encode())]
+    partial = target.with_suffix(".zip.partial")
+    with zipfile.ZipFile(partial, "w") as archive:
+        for rel, data in sorted(entries):
+            info = zipfile.ZipInfo(f"{folder}/{rel}", date_time=date)
+            info.external_attr = 0o644 << 16
+            stored = pathlib.PurePosixPath(rel).suffix.lower() in STORED
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            archive.writestr(info, data, compresslevel=None if stored else compresslevel)
+    partial.replace(target)
     for old in out.glob(f"{name}-*.zip"):  # one zip: the newest build's
         if old != target:
             old.unlink()
