@@ -1,15 +1,24 @@
 """The zip of `make dist`, unpacked and opened from disk (file://) in Chromium with the network cut.
 
 The zip is built from the current `_build/` by tools/dist.py (the code `make dist` runs) into a temporary folder and
-unpacked there. Then: every link and asset of every page resolves to a file in the unpacked folder (no link to a
-folder, nothing from another site); from index.html, Chromium follows the table of contents to every page, with
-every request that is not file:// aborted and recorded (and no host resolvable): no request leaves the disk, no
-console or page error, no failed file load, no broken image, MathJax renders the math; an explorer redraws when a
-slider moves; the phase-diagram explorer answers a click, a key and its select; the search box finds a word and the
-page of a result opens without error; a page's notebook download is the reader's edition, in the zip, and the same
-file as in notebooks/; optimlib's wheel installs from the zip and the notebooks' imports are all pinned in its
-requirements.txt. The last tests break a copy on purpose (a CDN script, a removed asset, a link to a folder, a
-fetch() of data, a font preload) and check that the checker reports each.
+unpacked there. Then:
+
+- the zip holds one folder: the site byte for byte as built, the reader's edition, the wheel, README.txt;
+- every link and asset of every page resolves to a file of the unpacked folder (no link to a folder, no <base>, no
+  script, style or image from another site);
+- Chromium, with every request that is not file:// aborted and recorded and no host name resolvable, opens
+  index.html, checks that its sidebar links to every page of the toc and opens a set of them (every one with
+  OPTIMLIB_DIST_ALL_PAGES=1): no request leaves the disk, no console or page error, no failed file load, no broken
+  image or font, MathJax renders the math;
+- on the momentum chapter, MathJax's fonts and the theme's icons load from disk, every slider redraws its
+  explorer, and the phase-diagram explorer answers a click, a key and its select;
+- the search box finds a word, and the result's page opens without error (with the word highlighted);
+- a page's download button opens the reader's edition, a file of the zip, the same as in notebooks/;
+- optimlib's wheel installs from the zip, and every package the notebooks and optimlib import is in the zip's
+  requirements.txt (or required by one there).
+
+The last tests break a copy on purpose (a CDN script, a font preload, a link to a folder, a fetch() of data, a
+removed asset) and check that the checks report each.
 """
 import ast
 import json
@@ -131,9 +140,14 @@ class Visit:
         self.context.close()
 
 
+FONTS = """async () => { await document.fonts.ready;
+  return Array.from(document.fonts).filter(f => f.status !== 'unloaded').map(f => [f.family, f.status]); }"""
+
+
 def page_problems(visit, url):
     math, images = visit.open(url)
     found = [f"image did not load: {s}" for s in images]
+    found += [f"font did not load: {family}" for family, status in visit.page.evaluate(FONTS) if status == "error"]
     if math["hasMath"] and not math["rendered"]:
         found.append("math on the page but MathJax rendered none")
     if math["errors"]:
@@ -206,6 +220,8 @@ def test_an_explorer_and_the_phase_diagram_work_offline(book, browser):
     try:
         visit.open((book / EXPLORER_PAGE).as_uri())
         page = visit.page
+        fonts = dict(page.evaluate(FONTS))  # MathJax's TeX fonts and the theme's icons, from disk
+        assert fonts.get("MJXTEX") == "loaded" and fonts.get("Font Awesome 6 Free") == "loaded", fonts
         sliders = page.evaluate(MOVE_SLIDERS)
         assert len(sliders) >= 2 and all(s["changed"] for s in sliders), sliders
         status = page.locator(".olp-status").first
@@ -260,13 +276,16 @@ def test_a_page_download_is_the_reader_edition_in_the_zip(book, browser):
     visit = Visit(browser)
     try:
         visit.open((book / DOWNLOAD_PAGE).as_uri())
-        hrefs = visit.page.eval_on_selector_all("a[href$='.ipynb']", "els => els.map(a => a.href)")
+        page = visit.page
+        page.locator(".dropdown-download-buttons button").first.click()  # the page's download menu, then .ipynb
+        with page.context.expect_page() as opened:  # from file://, Chromium opens the file in a new tab
+            page.locator("a[href$='.ipynb']:visible").first.click()
+        url = opened.value.url
         problems = visit.problems()
     finally:
         visit.close()
-    local = [h for h in hrefs if h.startswith("file://")]
-    assert local, f"no download link to a notebook on disk: {hrefs}"
-    path = pathlib.Path(urllib.parse.unquote(urllib.parse.urlsplit(local[0]).path))
+    assert url.startswith("file://"), url
+    path = pathlib.Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path))
     assert path.is_file() and path.is_relative_to(book), path
     notebook = json.loads(path.read_text())
     assert "reader_edition" in notebook["metadata"], "the download is not the reader's edition"
