@@ -58,7 +58,8 @@ file each page's download button gives). With Python {python}:
 
 then Run > Run All Cells. {wheel} is optimlib, the library the chapters import
 (`import optimlib as ol`); requirements.txt pins the packages the notebooks use. pip needs a package index (or a
-local mirror) for those; optimlib itself installs from this folder.
+local mirror) for those; optimlib itself installs from this folder. The notebooks' links to figures, sections and
+references point to the book's website; the same pages are in book/ here.
 
 Built from {describe}.
 """
