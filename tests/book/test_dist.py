@@ -52,8 +52,8 @@ DOWNLOAD_PAGE = "book/bridge.html"
 REPRESENTATIVE = ["book/02_first_and_second_order.html", "book/13_surfaces.html", "book/api/core.html",
                   "book/notation.html", "book/errata.html", "book/gallery.html", "book/references.html",
                   "genindex.html", "py-modindex.html", "prf-prf.html"]
-LINK = re.compile(r"""<(a|link|script|img|iframe|source|video|audio|embed|object)\b[^>]*?\s(href|src|data)=["']([^"']*)["']""",
-                  re.I)
+LINK = re.compile(r"""<(a|link|script|img|iframe|source|video|audio|embed|object)\b[^>]*?\s(href|src|data)"""
+                  r"""=["']([^"']*)["']""", re.I)
 
 
 @pytest.fixture(scope="module")
