@@ -98,3 +98,12 @@ def test_in_the_browser(explorer, tmp_path):
         assert page.locator("image.olp-img").get_attribute("href") != before
         browser.close()
     assert outside == [] and errors == []
+
+
+def test_the_map_is_drawn_on_svg_axes_with_whole_ticks_of_eta_lambda(explorer):
+    html = explorer.html
+    svg_map = html[html.index('<svg class="olp-svg-map"'):html.index('<svg class="olp-svg-run"')]
+    labels = re.findall(r'text-anchor="middle">([^<]*)</text>', svg_map)
+    assert labels[:4] == ["1", "2", "3", "4"] and "η λmax" in labels   # the edges 2 and 2(1 + μ) on whole ticks
+    from optimlib.explorers.svg import FS
+    assert f'font-size="{FS}"' in svg_map and html.count('class="olp-data"') == 1
