@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import urllib.parse
+import warnings
 import zipfile
 from importlib import metadata
 
@@ -317,7 +318,9 @@ def imported_distributions(book):
     modules = set()
     for source in sources:
         source = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
-        modules |= _required_imports(ast.parse(source))
+        with warnings.catch_warnings():  # a cell's own warnings (an invalid escape in a string) are not ours
+            warnings.simplefilter("ignore")
+            modules |= _required_imports(ast.parse(source))
     owners = metadata.packages_distributions()
     return [(m, tuple(_norm(d) for d in owners.get(m, [m]))) for m in sorted(modules)
             if m not in sys.stdlib_module_names and m != "optimlib"]
