@@ -44,6 +44,12 @@ lab-env: $(LAB_VENV)/.installed
 book: setup
 	OPTIMLIB_STATIC=1 $(ONE_THREAD) $(PY) tools/build_book.py $(BUILD_FLAGS)
 
+## The website as one zip that works opened from disk (file://), with the reader's notebooks and optimlib's wheel:
+## _build/dist/<name>-<git describe>.zip (tools/dist.py). `book` re-executes and rewrites only what changed.
+.PHONY: dist
+dist: book
+	$(PY) tools/dist.py
+
 ## Every test, in the order CI runs them: notebooks clean, library, notebooks, site build, browser, JupyterLab.
 ## Each notebook is executed once: nbval runs it (as the build would) and stores its outputs in the build's cache
 ## (tools/nbval_cache.py), so `book` re-uses them; it executes only a notebook nbval could not store.
@@ -57,7 +63,7 @@ check-notebooks:
 ## Not under pytest-xdist: two workers doubled the CPU time (torch and BLAS threads in each) and were slower here.
 test-lib:
 	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py \
-	  --ignore=tests/book/test_api_site.py --ignore=tests/lab
+	  --ignore=tests/book/test_api_site.py --ignore=tests/book/test_dist.py --ignore=tests/lab
 
 ## Two notebooks at a time (pytest-xdist; --dist loadfile keeps each notebook's cells together, in order, on one worker).
 test-notebooks:
@@ -71,7 +77,7 @@ test-notebooks-live:
 ## Two browsers at a time (pytest-xdist).
 test-site: chromium
 	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q -n 2 tests/book/test_site.py tests/book/test_screens.py \
-	  tests/book/test_api_site.py
+	  tests/book/test_api_site.py tests/book/test_dist.py
 
 ## The reader's edition (needs `make book`): no raw MyST; run live in JupyterLab in headless Chromium.
 test-lab: chromium lab-env

@@ -18,7 +18,7 @@ def main(page, check=True):
     page = pathlib.Path(page)
     scratch = pathlib.Path("/tmp") / f"page-{page.stem}"
     (scratch / "book").mkdir(parents=True, exist_ok=True)
-    for name in ["_config.yml", "_assets", "tools"]:  # tools/: the book's Sphinx extension (api_links)
+    for name in ["_config.yml", "_assets", "_templates", "tools"]:  # tools/: the book's Sphinx extension (api_links)
         if not (scratch / name).exists():
             (scratch / name).symlink_to(ROOT / name)
     shutil.copy(ROOT / "book" / "references.bib", scratch / "book" / "references.bib")

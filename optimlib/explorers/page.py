@@ -141,10 +141,12 @@ def _html(uid, spec, panels, series, frames, static, names):
     legends = "".join(f'<g class="ol-leg" data-lay="{k}" display="{"inline" if k == "w" else "none"}">'
                       f'{v["leg"]}</g>' for k, v in lay.items())
     vb = lay["w"]["vb"]
+    # <title class="nohighlight">: after a search, Sphinx highlights the words found on the page it opens, and on a
+    # word inside an SVG <title> it calls getBBox, which a <title> lacks (an uncaught TypeError); it skips this class.
     big = f' style="max-width:{vb[0]}px"' if vb[0] < W else ""  # a small figure is not blown up on a desktop
     svg = (f'<svg viewBox="0 0 {vb[0]} {vb[1]}" xmlns="http://www.w3.org/2000/svg" role="img" font-size="{FS}" '
-           f'font-family="system-ui,sans-serif" data-lay="w"{big}><title>{alt}</title>{groups}{legends}'
-           f'<g class="ol-top">{top}</g></svg>')
+           f'font-family="system-ui,sans-serif" data-lay="w"{big}><title class="nohighlight">{alt}</title>'
+           f'{groups}{legends}<g class="ol-top">{top}</g></svg>')
     body = f'<div class="ol-controls">{"".join(controls)}</div><div class="ol-figure">{svg}</div>'
     return _shell(uid, "ol-explorer", "ol", _CSS, spec.title, body, status, data, _JS,
                   f' role="figure" aria-label="{alt}"')

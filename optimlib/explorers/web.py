@@ -134,7 +134,7 @@ def _static_marks(spec, p0):
             for x, y in np.asarray(pts, float).reshape(-1, 2):
                 X, Y = p0.px(x, y)
                 out.append(f'<path d="{d}" transform="translate({X:.1f},{Y:.1f})" fill="#444" stroke="#444" '
-                           f'stroke-width="2"><title>{label}</title></path>')
+                           f'stroke-width="2"><title class="nohighlight">{label}</title></path>')  # as in page.py
     else:
         pts = _thin(*p0.px(*spec.curve()))[0]
         out.append(f'<polyline points="{" ".join(f"{a},{b}" for a, b in zip(pts[::2], pts[1::2]))}" '
