@@ -109,7 +109,8 @@ def _control(uid, i, label, vals, at, edge=None):
 
 
 def _html(uid, spec, panels, series, frames, static, names):
-    """The explorer as one ``<div>``: labelled range inputs, the SVG, a live status line, the data and the script.
+    """The explorer as one ``<div>`` (labelled range inputs, the SVG, a live status line, the data and the script),
+    and its SVG alone: the figure at the starting positions, for a static rendering (the book's PDF).
 
     ``spec`` gives the sliders, their labels, edges and starting positions, the title, alt text and steps;
     ``series`` the curves; ``static`` the SVG drawn once in each panel (``@UID@`` stands for ``uid``); ``names``
@@ -145,11 +146,12 @@ def _html(uid, spec, panels, series, frames, static, names):
            f'font-family="system-ui,sans-serif" data-lay="w"{big}><title>{alt}</title>{groups}{legends}'
            f'<g class="ol-top">{top}</g></svg>')
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-    return (f'<div class="ol-explorer" id="{uid}" role="figure" aria-label="{alt}">'
+    page = (f'<div class="ol-explorer" id="{uid}" role="figure" aria-label="{alt}">'
             f'<style>{_CSS}</style>{title}<div class="ol-controls">{"".join(controls)}</div>'
             f'<div class="ol-figure">{svg}</div><p class="ol-status" aria-live="polite">{html.escape(status)}</p>'
             f'<script type="application/json" class="ol-data">{payload}</script>'
             f'<script>{_JS}</script></div>')
+    return page, svg
 
 
 _SEEN = {}

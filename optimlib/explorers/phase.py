@@ -58,13 +58,17 @@ Q.addEventListener("change",()=>setK(+Q.value));setK(k);})();"""
 
 
 class PhaseExplorer:
-    """The HTML of an interactive phase diagram (``.html``), shown by Jupyter and Jupyter Book."""
+    """The HTML of an interactive phase diagram (``.html``), shown by Jupyter and Jupyter Book; ``.svg``, what it
+    first shows as one static figure (``_repr_svg_``: the book's PDF)."""
 
-    def __init__(self, html_text, data):
-        self.html, self.data = html_text, data
+    def __init__(self, html_text, data, svg_text=None):
+        self.html, self.data, self.svg = html_text, data, svg_text
 
     def _repr_html_(self):
         return self.html
+
+    def _repr_svg_(self):
+        return self.svg
 
     @property
     def nbytes(self):
@@ -173,7 +177,8 @@ def phase_explorer(maps, runs, *, optima=None, initial=None, title=None, alt=Non
     data = {"kappas": out, "k0": k0, "c0": c0, "ne": len(centres["x"]), "nm": len(centres["y"]), "cx": centres["x"],
             "cy": centres["y"], "x0": MAP[0], "y0": TOP, "pw": MAP[1], "ph": PH, "rx": RUN[0], "regimes": names}
     xlim, ylim = (lo_x, hi_x), (lo_y, hi_y)
-    return PhaseExplorer(_html(data, ks, k0, out[k0]["steps"], xlim, ylim, px_y, title, alt), data)
+    page, svg = _html(data, ks, k0, out[k0]["steps"], xlim, ylim, px_y, title, alt)
+    return PhaseExplorer(page, data, svg)
 
 
 def _axes(x, w, xlim, xticks, xlabel, ylabel, yticks):
@@ -190,23 +195,30 @@ def _axes(x, w, xlim, xticks, xlabel, ylabel, yticks):
     return "".join(a)
 
 
-def _html(data, ks, k0, steps, xlim, ylim, px_y, title, alt):
-    payload = json.dumps(data, separators=(",", ":"))
-    uid = "olp-" + hashlib.sha1(payload.encode()).hexdigest()[:10]
-    alt = alt or ("Phase diagram over the step eta times lambda max and the momentum mu for a quadratic with "
-                  "condition number kappa, and the run of the setting under the pointer.")
+def _svgs(data, k0, steps, xlim, ylim, px_y, alt, uid, cell=None):
+    """The map's SVG and the run panel's SVG. The page's script draws the run, the ring and the cross; with
+    ``cell`` (an index into ``data["kappas"][k0]["cells"]``) they are drawn here, for a static figure."""
     sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
     mu_ticks = [(px_y(v), f"{v:g}") for v in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0) if ylim[0] <= v <= ylim[1]]
     eta_ticks = [(v, f"{v:g}") for v in range(int(np.ceil(xlim[0])), int(np.floor(xlim[1])) + 1)]
     run_ticks = [(TOP + PH * (Y_LOG[1] - e) / (Y_LOG[1] - Y_LOG[0]), "10" + str(e).translate(sup))
                  for e in range(int(Y_LOG[0]), int(Y_LOG[1]) + 1, 2)]
     h = TOP + PH + 48
+    mark, ref, run, cross = "", "0", "", ' style="display:none"'
+    if cell is not None:  # as the script's show(cell)
+        d = data["kappas"][k0]
+        e = d["cells"][cell]
+        mark = f' cx="{data["cx"][cell % data["ne"]]}" cy="{data["cy"][cell // data["ne"]]}"'
+        ref = str(e[7])
+        run = ' points="' + " ".join(f"{data['rx'] + t * d['dx']:.1f},{y}" for t, y in enumerate(e[6])) + '"'
+        if e[5] >= 0:
+            cross = f' transform="translate({e[8][0]},{e[8][1]}) rotate(45)"'
     svg_map = [f'<svg class="olp-svg-map" viewBox="0 0 {MAP[0] + MAP[1] + 20} {h}" role="img" '
                f'aria-label="{html.escape(alt)}" font-size="12" font-family="system-ui,sans-serif">',
                f'<image class="olp-img" x="{MAP[0]}" y="{TOP}" width="{MAP[1]}" height="{PH}" '
                f'preserveAspectRatio="none" href="{data["kappas"][k0]["png"]}"/>',
                _axes(MAP[0], MAP[1], xlim, eta_ticks, "η λmax", "momentum μ", mu_ticks),
-               '<circle class="olp-mark" r="6" fill="none" stroke="#d55e00" stroke-width="2.5"/>',
+               f'<circle class="olp-mark" r="6"{mark} fill="none" stroke="#d55e00" stroke-width="2.5"/>',
                f'<rect class="olp-hit olp-map" x="{MAP[0]}" y="{TOP}" width="{MAP[1]}" height="{PH}" '
                f'fill="transparent" tabindex="0" role="application" aria-label="phase diagram: point or use the '
                f'arrow keys to choose a setting"/></svg>']
@@ -216,16 +228,47 @@ def _html(data, ks, k0, steps, xlim, ylim, px_y, title, alt):
                _axes(RUN[0], RUN[1], (0, steps), [(v, f"{v:g}") for v in np.linspace(0, steps, 6).round()],
                      "step k", "‖x_k‖ / ‖x_0‖  (log scale)", run_ticks),
                f'<g clip-path="url(#{uid}-c)"><line class="olp-ref" x1="{RUN[0]}" '
-               f'y1="{TOP + PH * Y_LOG[1] / (Y_LOG[1] - Y_LOG[0]):.1f}" x2="{RUN[0] + RUN[1]}" y2="0" stroke="#777" '
-               f'stroke-dasharray="5 4"/><polyline class="olp-run" fill="none" stroke="#e69f00" stroke-width="2"/></g>',
-               '<path class="olp-div" d="M-7,0H7M0,-7V7" stroke="#d55e00" stroke-width="3" style="display:none"/>',
+               f'y1="{TOP + PH * Y_LOG[1] / (Y_LOG[1] - Y_LOG[0]):.1f}" x2="{RUN[0] + RUN[1]}" y2="{ref}" stroke="#777" '
+               f'stroke-dasharray="5 4"/><polyline class="olp-run"{run} fill="none" stroke="#e69f00" '
+               f'stroke-width="2"/></g>',
+               f'<path class="olp-div" d="M-7,0H7M0,-7V7" stroke="#d55e00" stroke-width="3"{cross}/>',
                f'<text x="{RUN[0] + RUN[1] - 6}" y="{TOP + PH - 8}" text-anchor="end" fill="#555">the run (orange); '
                f'ρᵏ of the closed form (dashed)</text></svg>']
+    return "".join(svg_map), "".join(svg_run)
+
+
+def _status(data, k0, cell):
+    """The sentence the page's script writes for a pinned ``cell`` of the map of ``data["kappas"][k0]``."""
+    d = data["kappas"][k0]
+    e = d["cells"][cell]
+    return (f"κ = {d['kappa']}, η λmax = {e[0]}, μ = {e[1]}: closed-form rate {e[2]} ({data['regimes'][e[4]]}), "
+            f"measured {e[3]}" + (f"; the run diverged at step {e[5]}." if e[5] >= 0 else "."))
+
+
+def _print_svg(data, k0, steps, xlim, ylim, px_y, alt, uid):
+    """One standalone SVG of what the page first shows: the map and the run of the pinned setting side by side,
+    the sentence under them (the static rendering: the book's PDF)."""
+    svg_map, svg_run = _svgs(data, k0, steps, xlim, ylim, px_y, alt, uid + "-print", data["c0"])
+    h, wm, wr = TOP + PH + 48, MAP[0] + MAP[1] + 20, RUN[0] + RUN[1] + 20
+    place = lambda svg, x, w: svg.replace("<svg ", f'<svg x="{x}" y="0" width="{w}" height="{h}" ', 1)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {wm + wr} {h + 24}" font-size="12" '
+            f'font-family="system-ui,sans-serif"><title>{html.escape(alt)}</title>'
+            f'<rect width="100%" height="100%" fill="#fff"/>{place(svg_map, 0, wm)}{place(svg_run, wm, wr)}'
+            f'<text x="{MAP[0]}" y="{h + 16}">{html.escape(_status(data, k0, data["c0"]))}</text></svg>')
+
+
+def _html(data, ks, k0, steps, xlim, ylim, px_y, title, alt):
+    """The explorer's HTML (the menu, the two SVGs, the status line, the data and the script) and its static SVG."""
+    payload = json.dumps(data, separators=(",", ":"))
+    uid = "olp-" + hashlib.sha1(payload.encode()).hexdigest()[:10]
+    alt = alt or ("Phase diagram over the step eta times lambda max and the momentum mu for a quadratic with "
+                  "condition number kappa, and the run of the setting under the pointer.")
+    svg_map, svg_run = _svgs(data, k0, steps, xlim, ylim, px_y, alt, uid)
     heading = f'<p class="olp-title">{html.escape(title)}</p>' if title else ""
     options = "".join(f'<option value="{i}"{" selected" if i == k0 else ""}>{float(k):g}</option>'
                       for i, k in enumerate(ks))
-    return (f'<div class="olp" id="{uid}"><style>{_CSS}</style><label for="{uid}-k">condition number κ</label>'
-            f'<select id="{uid}-k">{options}</select>{heading}<div class="olp-figs">' + "".join(svg_map) +
-            "".join(svg_run) + '</div>' +
+    page = (f'<div class="olp" id="{uid}"><style>{_CSS}</style><label for="{uid}-k">condition number κ</label>'
+            f'<select id="{uid}-k">{options}</select>{heading}<div class="olp-figs">' + svg_map + svg_run + '</div>' +
             f'<p class="olp-status" aria-live="polite"></p><script type="application/json" class="olp-data">'
             f'{payload}</script><script>{_JS.replace("@UID@", uid)}</script></div>')
+    return page, _print_svg(data, k0, steps, xlim, ylim, px_y, alt, uid)

@@ -439,3 +439,19 @@ def test_two_panels_have_a_stacked_layout_for_phones(page):
     assert lay["w"]["vb"][0] == ol.explorers.web.W and lay["n"]["vb"][0] < 600
     (dx0, dy0), (dx1, dy1) = lay["n"]["t"]
     assert dy0 == 0 and dy1 > ol.explorers.web.PH and lay["n"]["vb"][1] > 2 * ol.explorers.web.PH
+
+
+def test_the_static_rendering_is_the_initial_figure_as_svg(explorer, page):
+    # what a frontend without HTML (the book's PDF) shows: the SVG of the page, standalone, beside the HTML
+    import xml.etree.ElementTree as ET
+
+    from IPython.core.formatters import DisplayFormatter
+
+    bundle, _ = DisplayFormatter().format(explorer)
+    assert bundle["text/html"] == explorer.html and bundle["image/svg+xml"] == explorer.svg
+    root = ET.fromstring(explorer.svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert explorer.svg in explorer.html                       # the very figure the page draws first
+    drawn = [a.get("points", "") for t, a in page.tags if t == "polyline" and a.get("points")]
+    svg_points = [e.get("points") for e in root.iter("{http://www.w3.org/2000/svg}polyline") if e.get("points")]
+    assert svg_points == drawn and len(svg_points) >= len(OPTIMIZERS)
