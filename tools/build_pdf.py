@@ -32,6 +32,9 @@ FONTS = r"""
 \setsansfont{FreeSans}[Extension=.otf, UprightFont=*, ItalicFont=*Oblique, BoldFont=*Bold, BoldItalicFont=*BoldOblique]
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase, ItalicFont=*, ItalicFeatures={FakeSlant=0.2},
   BoldItalicFont=* Bold, BoldItalicFeatures={FakeSlant=0.2}]
+\makeatletter  % a long name in inline code (a test's) may break after an underscore, not run into the margin
+\DeclareRobustCommand{\_}{\ifmmode\nfss@text{\textunderscore}\else\textunderscore\allowbreak\fi}
+\makeatother
 \usepackage{newunicodechar}
 \newunicodechar{ℓ}{\ifmmode\ell\else{\fontspec{DejaVu Sans}[Scale=MatchLowercase]\symbol{"2113}}\fi}
 """
@@ -52,6 +55,9 @@ def pdf_config(config):
     settings["nb_mime_priority_overrides"] = [["latex", "image/svg+xml", 5]]
     settings["jblatex_load_imgconverter"] = False
     settings["latex_additional_files"] = ["tools/latex/bbm.sty"]
+    # the Python module index only: sphinx-proof's index of algorithm labels is no reading matter (and one of its
+    # page references is unresolved, "??")
+    settings["latex_domain_indices"] = ["py-modindex"]
     settings["latex_use_xindy"] = False  # the API index with makeindex (TeX Live's), not xindy (another package)
     # Sphinx's xelatex fonts (GNU FreeFont), but code in DejaVu Sans Mono (FreeMono has no ᵀ), its italics (comments)
     # slanted from the upright face; ℓ, which no monospaced font here has, from DejaVu Sans
