@@ -107,7 +107,7 @@ lab: setup lab-env
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,) _build/notebooks/
 
 ## Speed figures: build times, test-suite time, page weight, library and explorer benchmarks.
-bench: setup lab-env chromium
+bench: setup lab-env chromium tex
 	$(PY) bench/run_all.py
 
 ## Re-resolve requirements.txt (from requirements.in) and requirements-lab.txt in a throw-away environment.

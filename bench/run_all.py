@@ -14,6 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 PY = sys.executable
 LIBRARY_BENCHES = ["bench_optimizers.py", "bench_after_adamw.py", "bench_newton.py", "bench_explorer.py",
                    "bench_digits.py", "bench_phase.py", "bench_lab.py"]
+LIBRARY_BENCHES += ["bench_pdf.py"]  # the book's PDF (make pdf): its build time, size and page count
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests" / "book")]  # sitecheck, and test_site's toc_pages
 
 
