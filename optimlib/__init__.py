@@ -39,6 +39,8 @@ _LAZY_MODULES = {
     "problems.surfaces": ("Surface", "surface_from_expr", "quadratic", "rosenbrock", "beale", "himmelblau", "saddle",
                           "monkey_saddle", "plateau_saddle", "cycling_quartic", "double_well"),
     "problems.stationary": ("classify_stationary_point", "stationary_points"),
+    "problems.landscape": ("flatten_params", "unflatten_params", "filter_normalized_direction", "loss_along_line",
+                           "loss_on_plane", "pca_directions", "fraction_in_span", "top_hessian_eigenvalue"),
     "viz.style": ("OKABE_ITO", "optimizer_style", "register_style", "book_rc", "book_style", "use_book_style"),
     "viz.geometry": ("exit_point", "axis_label"),
     "viz.numbers": ("format_number",),

@@ -67,6 +67,60 @@ class Trajectory(NamedTuple):
         n = self.n_valid
         return self._replace(path=self.path[:n], loss=self.loss[:n], grad_norm=self.grad_norm[:n])
 
+    def steps_to(self, tol, *, measure="loss", reference=None, relative=True, settle=False):
+        r"""The number of steps the run needs to bring a measure :math:`m_k` of its iterates to ``tol`` or below.
+
+        With ``settle=False`` it is the first :math:`k` with :math:`m_k \le` ``tol``; with ``settle=True`` the first
+        :math:`k` from which :math:`m_j \le` ``tol`` for every :math:`j \ge k` up to the end of the run (a run that
+        dips below and comes back out has not settled). A run that diverged never reaches.
+
+        Args:
+          tol: the tolerance, a number > 0.
+          measure: ``"loss"``, :math:`m_k = |f(x_k) - r|` with :math:`r` = ``reference`` (default 0; pass
+            ``surface.f_min`` for the gap to the minimum); ``"distance"``, :math:`m_k = \lVert x_k - r\rVert` with
+            :math:`r` = ``reference``, a point (required); ``"grad_norm"``, :math:`m_k = \lVert g_k\rVert`.
+          reference: see ``measure``; it broadcasts against the batch (a loss level per row, a point per row).
+          relative: divide by the start's value, :math:`m_k / m_0` (a run that starts at 0 has reached at once).
+          settle: count to the step from which the run stays within ``tol``.
+
+        Returns:
+          For one run, an ``int`` or ``None`` if never reached; for a batch, an integer array of the batch shape
+          with -1 for "never" (as ``diverged_at``).
+
+        >>> import optimlib as ol
+        >>> t = ol.run(ol.sgd(1.5), (lambda x: 0.5 * (x**2).sum(-1), lambda x: x), np.array([1.0]), 20)  # x_k = (-1/2)^k
+        >>> t.steps_to(1e-2, measure="distance", reference=np.zeros(1)), t.steps_to(1e-2)  # 2^-7 < 1e-2; f halves x
+        (7, 4)
+        """
+        if isinstance(tol, bool) or not isinstance(tol, (int, float, np.number)) or not 0 < tol < math.inf:
+            raise ValueError(f"Invalid tol: {tol!r} (must be a number > 0)")
+        if measure == "loss":
+            m = np.abs(self.loss - (0.0 if reference is None else np.asarray(reference, dtype=float)))
+        elif measure == "distance":
+            if reference is None:
+                raise ValueError("Invalid reference: None (measure='distance' needs a point)")
+            m = np.sqrt(((self.path - np.asarray(reference, dtype=float)) ** 2).sum(-1))
+        elif measure == "grad_norm":
+            if reference is not None:
+                raise ValueError(f"Invalid reference: {reference!r} (measure='grad_norm' takes none)")
+            m = self.grad_norm
+        else:
+            raise ValueError(f"Invalid measure: {measure!r} (must be 'loss', 'distance' or 'grad_norm')")
+        if relative:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                m = np.where(m[0] > 0, m / np.where(m[0] > 0, m[0], 1.0), 0.0)
+        inside = m <= tol
+        if settle:  # after the last step outside (or from 0); never if the last step is outside
+            last_out = len(inside) - 1 - np.argmax(~inside[::-1], axis=0)
+            k = np.where(inside.all(axis=0), 0, last_out + 1)
+            reached = inside[-1]
+        else:
+            k, reached = np.argmax(inside, axis=0), inside.any(axis=0)
+        k = np.where(reached & ~np.asarray(self.diverged), k, -1)
+        if k.ndim == 0:
+            return None if k < 0 else int(k)
+        return k
+
 
 def _objective(surface, grad_fn):
     """``(f, grad, d)`` from a Surface, any object with ``f`` and ``grad``, or an ``(f, grad)`` pair."""

@@ -171,3 +171,67 @@ def test_a_gradient_given_as_a_list_is_accepted():
     q = (lambda x: (x**2).sum(-1), None)
     t = ol.run(ol.sgd(0.1), q, np.array([1.0, 2.0]), 5, grad_fn=lambda x, step: [2 * x[0], 2 * x[1]])
     assert_allclose(t.path[-1], 0.8**5 * np.array([1.0, 2.0]))
+
+
+# steps_to: the steps to a tolerance, first hit or settled, one run or a batch, diverged runs never reach
+
+def _geometric(rate, steps=30):
+    """x_k = (1 - rate)^k on f = x^2 / 2: |x_k| / |x_0| = |1 - rate|^k exactly."""
+    quad = (lambda x: 0.5 * (x**2).sum(-1), lambda x: x)
+    return ol.run(ol.sgd(rate), quad, np.ones(1) if np.ndim(rate) == 0 else np.ones((len(rate), 1)), steps)
+
+
+def test_steps_to_first_hit_matches_the_closed_form():
+    t = _geometric(0.5)                                    # |x_k| = 2^-k, f_k / f_0 = 4^-k
+    assert t.steps_to(1e-3, measure="distance", reference=[0.0]) == 10      # 2^-10 = 9.8e-4
+    assert t.steps_to(1e-3) == 5                                            # 4^-5 = 9.8e-4
+    assert t.steps_to(1e-3, measure="grad_norm") == 10                      # g = x
+    assert t.steps_to(2.0 ** -10, measure="distance", reference=[0.0]) == 10  # <= counts
+    assert t.steps_to(1e-3, relative=False) == 5                            # f_0 = 1/2: 4^-5 / 2
+    assert t.steps_to(1e-30) is None                                        # not within 30 steps
+
+
+def test_steps_to_settle_waits_for_the_last_exit():
+    # the distance to 0.5 of x_k = (-1/2)^k * 2: 2.5, 1.5, 0.0, 1.0, 0.0, 0.75, ... inside 0.6 at k = 2 first,
+    # and for good only once |x_k| + 0.5 <= 0.6 never fails again
+    t = ol.run(ol.sgd(1.5), (lambda x: 0.5 * (x**2).sum(-1), lambda x: x), np.array([2.0]), 12)
+    d = np.abs(t.path[:, 0] - 0.5)
+    first, last_out = int(np.argmax(d <= 0.6)), int(np.nonzero(d > 0.6)[0][-1])
+    assert first < last_out + 1
+    assert t.steps_to(0.6, measure="distance", reference=[0.5], relative=False) == first
+    assert t.steps_to(0.6, measure="distance", reference=[0.5], relative=False, settle=True) == last_out + 1
+    assert t.steps_to(0.1, measure="distance", reference=[0.5], relative=False, settle=True) is None  # ends outside
+
+
+def test_steps_to_batch_and_divergence():
+    t = _geometric(np.array([[0.5], [0.9], [1.0], [3.0]]))   # 2^-k, 10^-k, at 0 after one step, diverges
+    assert t.diverged.tolist() == [False, False, False, True]
+    assert t.steps_to(1e-3, measure="distance", reference=0.0).tolist() == [10, 3, 1, -1]
+    assert t.steps_to(1e-3, measure="distance", reference=0.0, settle=True).tolist() == [10, 3, 1, -1]
+    with_loss_levels = t.steps_to(1e-3, reference=np.zeros(4))
+    assert with_loss_levels.tolist() == [5, 2, 1, -1]
+
+
+def test_steps_to_a_run_that_starts_at_its_target_has_reached():
+    t = _geometric(0.5)
+    assert t.steps_to(1e-3, measure="distance", reference=[1.0]) == 0   # x_0 = 1 is the reference
+
+
+def test_steps_to_validation():
+    t = _geometric(0.5)
+    for bad in (0, -1e-3, float("nan"), float("inf"), True, "1e-3"):
+        with pytest.raises(ValueError, match="Invalid tol"):
+            t.steps_to(bad)
+    with pytest.raises(ValueError, match="Invalid measure: 'gap'"):
+        t.steps_to(1e-3, measure="gap")
+    with pytest.raises(ValueError, match="Invalid reference: None"):
+        t.steps_to(1e-3, measure="distance")
+    with pytest.raises(ValueError, match="Invalid reference"):
+        t.steps_to(1e-3, measure="grad_norm", reference=0.0)
+
+
+def test_steps_to_a_run_that_reaches_then_diverges_never_reaches():
+    rate = lambda step: 0.5 if step < 10 else 5.0           # |x_10| = 2^-10, then x <- -4x until it blows up
+    t = ol.run(ol.sgd(rate), (lambda x: 0.5 * (x**2).sum(-1), lambda x: x), np.ones(1), 40)
+    assert t.diverged and t.diverged_at > 10
+    assert t.steps_to(1e-3, measure="distance", reference=[0.0]) is None

@@ -7,13 +7,15 @@
 ``data``        seeded data sets, their losses and gradients, the mini-batch sampler (NumPy only)
 ``mlp``         a small multilayer perceptron with hand-written backpropagation (NumPy only)
 ``mlp_batch``   many such networks trained at once, one per hyperparameter setting (NumPy only)
+``landscape``   a network's loss on lines and planes, its path's principal directions, its curvature (NumPy only)
 ==============  ===================================================================================================
 
-SymPy loads with ``symbolic`` and ``surfaces`` only, on first use: importing ``data``, ``mlp`` or ``mlp_batch`` does not load it.
+SymPy loads with ``symbolic`` and ``surfaces`` only, on first use: importing ``data``, ``mlp``, ``mlp_batch`` or
+``landscape`` does not load it.
 """
 import importlib
 
-MODULES = ("symbolic", "surfaces", "stationary", "data", "mlp", "mlp_batch")
+MODULES = ("symbolic", "surfaces", "stationary", "data", "mlp", "mlp_batch", "landscape")
 
 
 def __getattr__(name):

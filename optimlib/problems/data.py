@@ -23,8 +23,8 @@ import numpy as np
 
 from .._validate import check_scalar
 
-__all__ = ["LinearRegression", "linear_regression", "SparseLogistic", "sparse_logistic", "least_squares_loss",
-           "least_squares_grad", "logistic_loss", "logistic_grad", "minibatches", "sampled_grad"]
+__all__ = ["LinearRegression", "linear_regression", "SparseLogistic", "sparse_logistic", "Digits", "load_digits",
+           "least_squares_loss", "least_squares_grad", "logistic_loss", "logistic_grad", "minibatches", "sampled_grad"]
 
 
 def _check_int(name, value, low=1):
@@ -102,6 +102,49 @@ def sparse_logistic(n, d, *, rng, exponent=1.0, max_frequency=0.5, weight_scale=
     w_true = weight_scale * rng.standard_normal(d)
     y = (rng.random(n) < _sigmoid(X @ w_true)).astype(float)
     return SparseLogistic(X, y, w_true, frequency)
+
+
+class Digits(NamedTuple):
+    """A split of scikit-learn's bundled digits: standardized features ``X_* (m, 64)`` and labels ``y_*`` in 0..9."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+
+def load_digits(rng, n_train=1000, n_val=397):
+    r"""The 1797 handwritten digits (8 × 8 pixels, 0–16) that ship inside scikit-learn, split at random into
+    training, validation and test sets (the test set is the rest, 400 by default). Nothing is downloaded.
+
+    The order is ``rng.permutation(1797)``: the first ``n_train`` images train, the next ``n_val`` validate.
+    Features are standardized with the **training** split's mean :math:`\mu_j` and standard deviation
+    :math:`\sigma_j` per pixel, :math:`x_j \mapsto (x_j - \mu_j)/\sigma_j`, and a pixel constant on the training
+    split becomes 0 everywhere (so nothing of the validation or test sets leaks into the features).
+
+    >>> d = load_digits(np.random.default_rng(0))
+    >>> d.X_train.shape, d.X_val.shape, d.X_test.shape, sorted(set(d.y_test.tolist())) == list(range(10))
+    ((1000, 64), (397, 64), (400, 64), True)
+    """
+    try:  # scikit-learn only when digits are asked for (it is not a dependency of optimlib)
+        from sklearn.datasets import load_digits as _sklearn_digits
+    except ImportError as err:
+        raise ImportError("load_digits needs scikit-learn, which ships the digits: pip install scikit-learn") from err
+
+    _check_rng(rng)
+    n_train = _check_int("n_train", n_train)
+    n_val = _check_int("n_val", n_val, low=0)
+    bunch = _sklearn_digits()
+    images, labels = bunch.data, bunch.target
+    if n_train + n_val >= len(labels):
+        raise ValueError(f"Invalid n_train + n_val: {n_train} + {n_val} (must leave test images: < {len(labels)})")
+    order = rng.permutation(len(labels))
+    train, val, test = order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]
+    mean, std = images[train].mean(axis=0), images[train].std(axis=0)
+    features = (images - mean) / np.where(std > 0, std, 1.0)
+    return Digits(features[train], labels[train], features[val], labels[val], features[test], labels[test])
 
 
 def _sigmoid(z):

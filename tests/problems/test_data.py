@@ -128,3 +128,28 @@ def test_validation():
         ol.sparse_logistic(10, 3, rng=rng, max_frequency="half")
     with pytest.raises(ValueError, match=r"^Invalid weight_scale: \[1.0, 2.0\] \(must be a single number\)$"):
         ol.sparse_logistic(10, 3, rng=rng, weight_scale=[1.0, 2.0])
+
+
+def test_load_digits_split_and_standardization():
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    d = ol.load_digits(np.random.default_rng(0))
+    raw = sklearn_digits()
+    order = np.random.default_rng(0).permutation(1797)      # the documented split
+    assert np.array_equal(d.y_train, raw.target[order[:1000]])
+    assert np.array_equal(d.y_test, raw.target[order[1397:]])
+    assert (len(d.y_train), len(d.y_val), len(d.y_test)) == (1000, 397, 400)
+    varying = raw.data[order[:1000]].std(axis=0) > 0
+    np.testing.assert_allclose(d.X_train.mean(axis=0), 0.0, atol=1e-12)   # the training split's own statistics
+    np.testing.assert_allclose(d.X_train.std(axis=0)[varying], 1.0)
+    assert not d.X_train[:, ~varying].any() and not d.X_test[:, ~varying].any()  # constant pixels are 0
+    assert abs(d.X_test.mean()) > 1e-6                                      # test statistics not used
+
+
+def test_load_digits_validation():
+    with pytest.raises(ValueError, match="Invalid rng"):
+        ol.load_digits(0)
+    with pytest.raises(ValueError, match="Invalid n_train: 0"):
+        ol.load_digits(np.random.default_rng(0), n_train=0)
+    with pytest.raises(ValueError, match=r"Invalid n_train \+ n_val: 1000 \+ 797"):
+        ol.load_digits(np.random.default_rng(0), n_val=797)
