@@ -44,7 +44,8 @@ def title(page):
     """The first `# ` heading of a page of the table of contents (a notebook or a Markdown file)."""
     path = ROOT / f"{page}.ipynb"
     if path.exists():
-        text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown")
+        cells = json.loads(path.read_text())["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     else:
         text = (ROOT / f"{page}.md").read_text()
     return re.search(r"^# (.+)$", text, re.M).group(1).strip()
