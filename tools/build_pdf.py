@@ -15,6 +15,7 @@ state. What the copy adds:
   converter (`jblatex_load_imgconverter`).
 """
 import pathlib
+import re
 import shutil
 import sys
 
@@ -78,7 +79,10 @@ def main(argv):
     stamp, current = OUT / ".optimlib-hash", build_book.library_hash()
     if "--force" in argv or not stamp.exists() or stamp.read_text() != current:
         argv = [*argv, "--all"] if "--all" not in argv else argv
-    args = ["--builder", "pdflatex", "--config", str(config), "--path-output", str(OUT), *argv]
+    # the table of contents without "Part I: " in its captions: LaTeX numbers the parts itself ("I  Foundations")
+    toc = OUT / "_toc.yml"
+    toc.write_text(re.sub(r"(caption: \"?)Part [IVXLC]+: ", r"\1", (ROOT / "_toc.yml").read_text()))
+    args = ["--builder", "pdflatex", "--config", str(config), "--toc", str(toc), "--path-output", str(OUT), *argv]
     code = build_book.main(args)
     if code:
         return code
