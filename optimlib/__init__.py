@@ -37,7 +37,7 @@ __version__ = "0.1.0"
 _LAZY_MODULES = {
     "problems.symbolic": ("to_numpy", "gradient", "hessian", "jacobian", "lambdify_derivatives", "lambdify_jacobian"),
     "problems.surfaces": ("Surface", "surface_from_expr", "quadratic", "rosenbrock", "beale", "himmelblau", "saddle",
-                          "monkey_saddle", "plateau_saddle", "cycling_quartic", "double_well"),
+                          "monkey_saddle", "plateau_saddle", "cycling_quartic", "double_well", "surface_catalogue"),
     "problems.stationary": ("classify_stationary_point", "stationary_points"),
     "problems.landscape": ("flatten_params", "unflatten_params", "filter_normalized_direction", "loss_along_line",
                            "loss_on_plane", "pca_directions", "fraction_in_span", "top_hessian_eigenvalue"),

@@ -101,3 +101,37 @@ def test_uses_the_surface_f_min_by_default():
     bowl = ol.quadratic(condition_number=L)
     res = ol.tune(gd, bowl, np.array([1.0, 1.0]), 200, {"learning_rate": GRID})
     assert abs(np.log10(res.best["learning_rate"] / (2 / (L + MU)))) <= np.log10(GRID[1] / GRID[0])
+
+
+# Hand-made scores (one per setting, in C order, whatever the runs did): the good region is scores <= 10 x best,
+# and its width the decades between the extreme good values contiguous with the best one, on a grid of one value per
+# decade (1e-4 ... 1), so that every width is a whole number of decades, the grid's edges included.
+DECADES = 10.0 ** np.arange(-4, 1)
+
+
+@pytest.mark.parametrize("scores, width", [
+    ([50, 3, 1, 5, 200], 2),    # interior: good from 1e-3 to 1e-1
+    ([2, 50, 1, 5, 200], 1),    # a good value cut off from the best by a bad one does not count
+    ([20, 50, 1, 50, 20], 0),   # only the best
+    ([3, 2, 1, 50, 90], 2),     # reaches the grid's low edge
+    ([50, 5, 1, 2, 3], 3),      # reaches the grid's high edge
+    ([1, 2, 50, 3, 4], 1),      # the best at the low edge (and a good end of the grid not contiguous with it)
+    ([40, 30, 5, 2, 1], 2),     # the best at the high edge
+    ([1, 1.5, 2, 3, 4], 4),     # the whole grid
+])
+def test_the_width_of_a_hand_made_good_region(scores, width):
+    res = ol.tune(gd, BOWL, np.ones(2), 1, {"learning_rate": DECADES}, score=lambda t: np.array(scores, float))
+    assert_array_equal(res.good, np.array(scores) <= 10 * min(scores))
+    assert_allclose(res.width["learning_rate"], width, atol=1e-12)
+
+
+def test_the_width_in_two_parameters_runs_along_the_lines_through_the_best_setting():
+    table = np.array([[90, 90, 90],
+                      [5, 90, 2],     # (1, 2) and (4, 1) are good but off both lines through the best (2, 0)
+                      [1, 3, 90],
+                      [4, 90, 90],
+                      [90, 2, 90]], dtype=float)
+    res = ol.tune(lambda learning_rate, momentum: ol.sgd(learning_rate, momentum=momentum), BOWL, np.ones(2), 1,
+                  {"learning_rate": DECADES, "momentum": np.array([1e-3, 1e-2, 1e-1])}, score=lambda t: table.ravel())
+    assert res.best_index == (2, 0)
+    assert_allclose([res.width["learning_rate"], res.width["momentum"]], [2, 1], atol=1e-12)  # 1e-3..1e-1; 1e-3..1e-2

@@ -131,7 +131,6 @@ def _html(uid, spec, panels, series, frames, static, names):
                         f'class="ol-step" id="{uid}-step" min="0" max="{len(frames) - 1}" step="1" '
                         f'value="{len(frames) - 1}"><span class="ol-range" aria-hidden="true"><span>0</span>'
                         f'<span>{frames[-1]}</span></span></span><output for="{uid}-step">{frames[-1]}</output></div>')
-    title = f'<p class="ol-title">{html.escape(spec.title)}</p>' if spec.title else ""
     alt = html.escape(spec.alt)
     pos = [spec.initial[k] for k in spec.sliders]
     dyn, top, status = _dyn(data, pos, 0 if frames is None else len(frames) - 1)
@@ -145,13 +144,19 @@ def _html(uid, spec, panels, series, frames, static, names):
     svg = (f'<svg viewBox="0 0 {vb[0]} {vb[1]}" xmlns="http://www.w3.org/2000/svg" role="img" font-size="{FS}" '
            f'font-family="system-ui,sans-serif" data-lay="w"{big}><title>{alt}</title>{groups}{legends}'
            f'<g class="ol-top">{top}</g></svg>')
+    body = f'<div class="ol-controls">{"".join(controls)}</div><div class="ol-figure">{svg}</div>'
+    return _shell(uid, "ol-explorer", "ol", _CSS, spec.title, body, status, data, _JS,
+                  f' role="figure" aria-label="{alt}"'), svg
+
+
+def _shell(uid, cls, prefix, css, title, body, status, data, js, attrs=""):
+    """A self-contained ``<div class=cls id=uid>``: its CSS, the title (``{prefix}-title``, if any), ``body``, a live
+    status line (``{prefix}-status``), ``data`` as JSON (``{prefix}-data``) and the script that reads it."""
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-    page = (f'<div class="ol-explorer" id="{uid}" role="figure" aria-label="{alt}">'
-            f'<style>{_CSS}</style>{title}<div class="ol-controls">{"".join(controls)}</div>'
-            f'<div class="ol-figure">{svg}</div><p class="ol-status" aria-live="polite">{html.escape(status)}</p>'
-            f'<script type="application/json" class="ol-data">{payload}</script>'
-            f'<script>{_JS}</script></div>')
-    return page, svg
+    head = f'<p class="{prefix}-title">{html.escape(title)}</p>' if title else ""
+    return (f'<div class="{cls}" id="{uid}"{attrs}><style>{css}</style>{head}{body}'
+            f'<p class="{prefix}-status" aria-live="polite">{html.escape(status)}</p>'
+            f'<script type="application/json" class="{prefix}-data">{payload}</script><script>{js}</script></div>')
 
 
 _SEEN = {}

@@ -102,10 +102,12 @@ def _style(name, lw=2.0):
     return {"c": st["color"], "da": dash, "lw": lw, "m": d, "mr": rot}
 
 
-def _axes_svg(uid, i, p):
+def _axes_svg(uid, i, p, xticks=None):
+    """Panel ``i``'s clip path (``{uid}-c{i}``), frame, ticks (``xticks``: ``(value, label)`` pairs in place of the
+    automatic ones) and axis labels."""
     out = [f'<clipPath id="{uid}-c{i}"><rect x="{p.x}" y="{p.y}" width="{p.w}" height="{p.h}"/></clipPath>',
            f'<rect x="{p.x}" y="{p.y}" width="{p.w}" height="{p.h}" fill="none" stroke="#333" stroke-width="1"/>']
-    for v, lab in _ticks(*p.xlim, p.xlog):
+    for v, lab in xticks or _ticks(*p.xlim, p.xlog):
         X = p.x + (v - p.xlim[0]) / (p.xlim[1] - p.xlim[0]) * p.w
         out.append(f'<line x1="{X:.1f}" x2="{X:.1f}" y1="{p.y + p.h}" y2="{p.y + p.h + 5}" stroke="#333"/>'
                    f'<text x="{X:.1f}" y="{p.y + p.h + 27}" text-anchor="middle">{lab}</text>')
@@ -124,7 +126,6 @@ def _contour_png(surface, w, h):
     import matplotlib
 
     from matplotlib.figure import Figure
-    from PIL import Image
 
     from ..viz.surface import plot_contour
 
@@ -134,9 +135,17 @@ def _contour_png(surface, w, h):
     with matplotlib.rc_context({"axes.linewidth": 0}):
         plot_contour(surface, ax, marks=False, resolution=150)
     ax.set_axis_off()
+    return _png(fig, colors=24)
+
+
+def _png(fig, colors, dpi=100, method=None):
+    """A matplotlib figure as a base64 PNG with a palette of ``colors`` (a fraction of the bytes, no visible
+    banding at the explorers' sizes)."""
+    from PIL import Image
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=24)
+    fig.savefig(buf, format="png", dpi=dpi)
+    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=colors, method=method)
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return base64.b64encode(buf.getvalue()).decode()

@@ -50,7 +50,7 @@ class WebExplorer:
         pathlib.Path(path).write_text(f"<!doctype html><meta charset='utf-8'><body>{self.html}</body>")
 
     def __repr__(self):
-        return f"<WebExplorer: {self.nbytes / 1024:.0f} kB of HTML>"
+        return f"<{type(self).__name__}: {self.nbytes / 1024:.0f} kB of HTML>"
 
 
 def _page(key, spec, panels, series, frames, static, names):

@@ -17,7 +17,9 @@ from .._validate import check_scalar
 from .symbolic import _symbols, lambdify_derivatives
 
 __all__ = ["Surface", "surface_from_expr", "quadratic", "rosenbrock", "beale", "himmelblau", "saddle",
-           "monkey_saddle", "plateau_saddle", "cycling_quartic", "double_well"]
+           "monkey_saddle", "plateau_saddle", "cycling_quartic", "double_well", "surface_catalogue"]
+
+_NOT_SURFACES = ("Surface", "surface_from_expr", "surface_catalogue")  # the names of __all__ that build no surface
 
 
 class Surface(NamedTuple):
@@ -96,7 +98,11 @@ def quadratic(condition_number=10.0, angle=0.0):
 
 
 def rosenbrock(a=1.0, b=100.0):
-    r"""Rosenbrock's banana :math:`(a - x)^2 + b (y - x^2)^2`, minimum :math:`(a, a^2)` (Rosenbrock 1960)."""
+    r"""Rosenbrock's banana :math:`(a - x)^2 + b (y - x^2)^2`, minimum :math:`(a, a^2)` (Rosenbrock 1960).
+
+    ``a`` places the minimum; ``b > 0`` sets the steepness of the valley's walls (at :math:`b = 0` the minimum
+    spreads into the line :math:`x = a`; below 0 it is a saddle and :math:`f` is unbounded below)."""
+    a, b = check_scalar("a", a, None), check_scalar("b", b, 0.0, low_inclusive=False)
     x, y = sp.symbols("x y")
     a_, b_ = sp.nsimplify(a), sp.nsimplify(b)
     return surface_from_expr("Rosenbrock", (a_ - x)**2 + b_ * (y - x**2)**2, (x, y),
@@ -150,9 +156,11 @@ def plateau_saddle(separation=2.5):
     Two Gaussian wells at :math:`(0, \pm s)` (``separation`` :math:`s`) sink into a plateau of height 1. Between
     them, at the origin, is a saddle whose curvatures are small (+0.0077 along x and -0.089 along y for
     :math:`s = 2.5`), so the gradient is tiny on a wide region around it: gradient descent crawls there
-    (Dauphin et al. 2014). The minima sit at :math:`(0, \pm y^*)` with :math:`y^*` a hair below :math:`s`.
+    (Dauphin et al. 2014). The minima sit at :math:`(0, \pm y^*)`, :math:`y^*` a hair below :math:`s` for far wells.
+    The curvature at the origin along y is :math:`4(1 - 2s^2)e^{-s^2}`, negative only for :math:`s > 1/\sqrt{2}`;
+    closer wells merge into one minimum at the origin, so ``separation`` must exceed :math:`1/\sqrt{2}`.
     """
-    s = check_scalar("separation", separation, 0.0, low_inclusive=False)
+    s = check_scalar("separation", separation, 2**-0.5, low_inclusive=False)
     x, y = sp.symbols("x y")
     s_ = sp.nsimplify(s)
     expr = 1 - sp.exp(-(x**2 + (y - s_)**2)) - sp.exp(-(x**2 + (y + s_)**2))
@@ -182,3 +190,16 @@ def double_well():
     x = sp.Symbol("x")
     return surface_from_expr("double well", x**4 / 4 - x**2 / 2, (x,), domain=((-1.7, 1.7),), start=(0.3,),
                              minima=((-1,), (1,)), maxima=(0,))
+
+
+def surface_catalogue():
+    """Every test surface of the library, built with its defaults: ``{constructor name: Surface}``.
+
+    The constructors are the names of this module's ``__all__`` other than :class:`Surface`,
+    :func:`surface_from_expr` and this function, in that order: a surface added to ``__all__`` joins the catalogue
+    (and the book's catalogue page, which is generated from it).
+
+    >>> list(surface_catalogue())[:3]
+    ['quadratic', 'rosenbrock', 'beale']
+    """
+    return {name: globals()[name]() for name in __all__ if name not in _NOT_SURFACES}

@@ -100,6 +100,15 @@ def test_in_the_browser(explorer, tmp_path):
     assert outside == [] and errors == []
 
 
+def test_the_map_is_drawn_on_svg_axes_with_whole_ticks_of_eta_lambda(explorer):
+    html = explorer.html
+    svg_map = html[html.index('<svg class="olp-svg-map"'):html.index('<svg class="olp-svg-run"')]
+    labels = re.findall(r'text-anchor="middle">([^<]*)</text>', svg_map)
+    assert labels[:4] == ["1", "2", "3", "4"] and "η λmax" in labels   # the edges 2 and 2(1 + μ) on whole ticks
+    from optimlib.explorers.svg import FS
+    assert f'font-size="{FS}"' in svg_map and html.count('class="olp-data"') == 1
+
+
 def test_the_static_rendering_draws_the_pinned_run(explorer):
     # the book's PDF shows `_repr_svg_`: the map and the run of the pinned setting, drawn (the page's script draws
     # them in a browser), and the sentence the script writes for it

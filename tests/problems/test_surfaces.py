@@ -22,7 +22,7 @@ SURFACES = {
 
 def test_every_surface_of_the_library_is_under_test():
     from optimlib.problems import surfaces
-    factories = set(surfaces.__all__) - {"Surface", "surface_from_expr"}
+    factories = set(surfaces.__all__) - {"Surface", "surface_from_expr", "surface_catalogue"}
     assert factories <= set(SURFACES)
 
 
@@ -135,8 +135,12 @@ def test_validation():
         ol.quadratic(condition_number=0.5)
     with pytest.raises(ValueError, match="separation"):
         ol.plateau_saddle(separation=-1)
-    with pytest.raises(ValueError, match=r"^Invalid separation: 0.0 \(must be > 0\)$"):
+    with pytest.raises(ValueError, match=r"^Invalid separation: 0.0 \(must be > 0.707107\)$"):
         ol.plateau_saddle(separation=0.0)
+    with pytest.raises(ValueError, match=r"^Invalid b: 0.0 \(must be > 0\)$"):
+        ol.rosenbrock(b=0.0)
+    with pytest.raises(ValueError, match=r"^Invalid a: nan \(must be finite\)$"):
+        ol.rosenbrock(a=np.nan)
     with pytest.raises(ValueError, match=r"^Invalid condition_number: 'high' \(must be a number"):
         ol.quadratic(condition_number="high")
     x, y = sp.symbols("x y")
@@ -160,3 +164,47 @@ def test_f_min_is_the_least_value_over_the_minima():
     tilted = ol.surface_from_expr("tilted wells", x**4 / 4 - x**2 / 2 + x / 10, (x,), domain=((-2, 2),),
                                   start=(0.0,), minima=((0.9459,), (-1.0488,)))
     assert tilted.f_min == float(tilted.f(tilted.minima[1])) < float(tilted.f(tilted.minima[0]))  # the deeper one
+
+
+@pytest.mark.parametrize("separation", [0.3, 0.7])
+def test_plateau_saddle_needs_wells_apart(separation):
+    # closer than 1/sqrt(2) the wells merge: the origin is the one minimum, and the record would list it as a saddle
+    # and twice as a minimum (the bug this validation fixed); the numerical search sees one minimum there
+    x, y = sp.symbols("x y")
+    s = sp.nsimplify(separation)
+    merged = ol.surface_from_expr("merged", 1 - sp.exp(-(x**2 + (y - s)**2)) - sp.exp(-(x**2 + (y + s)**2)), (x, y),
+                                  domain=((-3, 3), (-3, 3)), start=(1, 0))
+    assert ol.stationary_points(merged)[1] == ["minimum"]
+    for s in (separation, 2**-0.5):  # at 1/sqrt(2) exactly, the origin is a degenerate minimum
+        with pytest.raises(ValueError, match="Invalid separation"):
+            ol.plateau_saddle(s)
+
+
+@pytest.mark.parametrize("separation", [0.71, 1.0, 4.0])
+def test_plateau_saddle_record_matches_the_search_off_its_default(separation):
+    surface = ol.plateau_saddle(separation)
+    points, kinds = ol.stationary_points(surface)
+    assert kinds == ["minimum", "saddle", "minimum"]
+    assert_allclose(points, [surface.minima[1], surface.saddles[0], surface.minima[0]], atol=1e-7)
+
+
+@pytest.mark.parametrize("b", [0.0, -1.0])
+def test_rosenbrock_without_positive_b_has_no_minimum(b):
+    x, y = sp.symbols("x y")
+    flat = ol.surface_from_expr("b <= 0", (1 - x)**2 + b * (y - x**2)**2, (x, y), domain=((-2, 2), (-1, 3)),
+                                start=(0, 0))
+    assert "minimum" not in ol.stationary_points(flat)[1]  # a line of degenerate points, or a saddle
+    with pytest.raises(ValueError, match="Invalid b"):
+        ol.rosenbrock(b=b)
+
+
+def test_surface_catalogue_is_every_constructor_with_its_defaults():
+    from optimlib.problems import surfaces
+    catalogue = ol.surface_catalogue()
+    assert list(catalogue) == [n for n in surfaces.__all__
+                               if n not in {"Surface", "surface_from_expr", "surface_catalogue"}]
+    assert set(catalogue) <= set(SURFACES)
+    for name, surface in catalogue.items():
+        fresh = getattr(ol, name)()
+        assert isinstance(surface, ol.Surface) and surface.expr == fresh.expr and surface.name == fresh.name
+        assert_allclose(surface.start, fresh.start)
