@@ -47,19 +47,24 @@ check-notebooks:
 	$(PY) tools/notebooks.py check book
 
 ## The library's tests (bare `pytest` less the tests of the built site and of its reader's edition, which need the build).
+## Not under pytest-xdist: two workers doubled the CPU time (torch and BLAS threads in each) and were slower here.
 test-lib:
 	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py \
 	  --ignore=tests/book/test_api_site.py --ignore=tests/book/test_pdf.py --ignore=tests/lab
 
+## Two notebooks at a time (pytest-xdist; --dist loadfile keeps each notebook's cells together, in order, on one worker).
 test-notebooks:
-	OPTIMLIB_STATIC=1 $(ONE_THREAD) PYTHONPATH=tools $(PYTEST) -q -p nbval_cache --nbval-lax --nbval-current-env book
+	OPTIMLIB_STATIC=1 $(ONE_THREAD) PYTHONPATH=tools $(PYTEST) -q -n 2 --dist loadfile -p nbval_cache --nbval-lax \
+	  --nbval-current-env book
 
 ## The notebooks as a JupyterLab reader runs them (live ipywidgets explorers); not part of `make test`.
 test-notebooks-live:
 	$(ONE_THREAD) $(PYTEST) -q --nbval-lax --nbval-current-env book
 
+## Two browsers at a time (pytest-xdist).
 test-site: chromium
-	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q tests/book/test_site.py tests/book/test_screens.py tests/book/test_api_site.py
+	OPTIMLIB_REQUIRE_SITE=1 $(PYTEST) -q -n 2 tests/book/test_site.py tests/book/test_screens.py \
+	  tests/book/test_api_site.py
 
 ## The reader's edition (needs `make book`): no raw MyST; run live in JupyterLab in headless Chromium.
 test-lab: chromium lab-env

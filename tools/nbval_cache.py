@@ -10,11 +10,17 @@ up); a notebook with a failed or skipped cell is not, so the build executes it a
 emptied if optimlib changed since it was filled (``build_book.refresh_cache``). Each stored notebook is touched, so
 that Sphinx re-reads its page: otherwise a page built before keeps its older outputs (timings) while the reader's
 edition, made from the cache, shows the new ones.
+
+With pytest-xdist (``-n 2 --dist loadfile``: each notebook runs whole, in order, on one worker), the workers attach
+each cell's outputs to its test report and the controller, which receives every report, alone empties and fills the
+cache.
 """
 import io
+import json
 import pathlib
 import tokenize
 
+import nbformat
 import pytest
 
 from build_book import refresh_cache
@@ -22,8 +28,13 @@ from build_book import refresh_cache
 _cells = {}  # notebook path -> {code cell number: its outputs, or None if it did not pass}
 
 
+def _worker(config):
+    return hasattr(config, "workerinput")  # a pytest-xdist worker (the controller stores)
+
+
 def pytest_sessionstart(session):
-    refresh_cache(pathlib.Path(session.config.rootpath), force=False)
+    if not _worker(session.config):
+        refresh_cache(pathlib.Path(session.config.rootpath), force=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -31,7 +42,17 @@ def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
     if hasattr(item, "cell_num") and (report.when == "call" or report.outcome != "passed"):
         outputs = item.test_outputs if report.passed and report.when == "call" else None
-        _cells.setdefault(pathlib.Path(str(item.fspath)), {})[item.cell_num] = outputs
+        cell = {"notebook": str(item.fspath), "cell": item.cell_num,
+                "outputs": None if outputs is None else json.loads(json.dumps(outputs))}  # plain data: xdist sends it
+        report.user_properties = [*report.user_properties, ("nbval_cache", cell)]  # a new list: not the item's
+
+
+def pytest_runtest_logreport(report):
+    for name, cell in report.user_properties:
+        if name == "nbval_cache":
+            outputs = cell["outputs"]
+            outputs = None if outputs is None else [nbformat.from_dict(o) for o in outputs]
+            _cells.setdefault(pathlib.Path(cell["notebook"]), {})[cell["cell"]] = outputs
 
 
 def quiet(source):
@@ -48,8 +69,6 @@ def quiet(source):
 
 def executed(path, outputs):
     """The notebook at ``path`` with the outputs nbval collected, or ``None`` unless every code cell passed."""
-    import nbformat
-
     notebook = nbformat.read(path, as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     if len(outputs) != len(code) or any(o is None for o in outputs.values()):
@@ -67,6 +86,8 @@ def executed(path, outputs):
 
 
 def pytest_sessionfinish(session):
+    if _worker(session.config):
+        return
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 

@@ -109,24 +109,42 @@ def _is_loopback(url):
     return parts.scheme in {"data", "blob", "about"} or parts.hostname in LOOPBACK
 
 
-def check_pages(site, pages, *, move_sliders=True, timeout_ms=30000):
-    """Return a PageReport for each page (paths relative to `site`, e.g. 'book/preface.html')."""
+def check_pages(site, pages, *, move_sliders=True, timeout_ms=30000, browser=None):
+    """Return a PageReport for each page (paths relative to `site`, e.g. 'book/preface.html'). `browser`: a launched
+    Playwright Chromium to open them in (a new context per page); by default one is launched for this call."""
     from playwright.sync_api import sync_playwright
 
-    reports = []
-    with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for page_path in pages:
-                reports.append(_check_page(browser, base, page_path, move_sliders, timeout_ms))
-        finally:
-            browser.close()
-    return reports
+    with serve(site) as base:
+        if browser is not None:
+            return [_check_page(browser, base, page_path, move_sliders, timeout_ms) for page_path in pages]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return [_check_page(browser, base, page_path, move_sliders, timeout_ms) for page_path in pages]
+            finally:
+                browser.close()
+
+
+QUIET_MS = 250  # after MathJax and the fonts are done, no request in flight for this long: the page is settled
+
+
+def _settle(page, in_flight, timeout_ms):
+    """Wait until the page's fonts are loaded and no request has been in flight for QUIET_MS. (Playwright's
+    "networkidle" waits 500 ms of quiet, and here it sometimes never came, with no request in flight.)"""
+    page.evaluate("async () => { await document.fonts.ready; }")
+    waited = quiet = 0
+    while quiet < QUIET_MS:
+        if waited > timeout_ms:
+            raise TimeoutError(f"requests still in flight after {timeout_ms} ms: {[r.url for r in in_flight][:5]}")
+        page.wait_for_timeout(50)  # (events are delivered while waiting)
+        waited += 50
+        quiet = 0 if in_flight else quiet + 50
 
 
 def _check_page(browser, base, page_path, move_sliders, timeout_ms):
     report = PageReport(page_path)
     context = browser.new_context()
+    in_flight = set()
 
     def route(r):
         if _is_loopback(r.request.url):
@@ -135,16 +153,21 @@ def _check_page(browser, base, page_path, move_sliders, timeout_ms):
             report.outside_requests.append(r.request.url)
             r.abort()
 
+    def done(r):
+        in_flight.discard(r)
+
     context.route("**/*", route)
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and not _blocked(m.text)
             and report.console_errors.append(m.text[:300]))
     page.on("pageerror", lambda e: report.console_errors.append(f"uncaught: {str(e)[:300]}"))
-    page.on("requestfailed", lambda r: _is_loopback(r.url) and report.failed_requests.append(r.url))
+    page.on("request", lambda r: in_flight.add(r))
+    page.on("requestfinished", done)
+    page.on("requestfailed", lambda r: (done(r), _is_loopback(r.url) and report.failed_requests.append(r.url)))
     page.on("response", lambda r: r.status >= 400 and report.failed_requests.append(f"{r.status} {r.url}"))
     page.goto(base + page_path, wait_until="load", timeout=timeout_ms)
-    page.wait_for_load_state("networkidle", timeout=timeout_ms)
-    report.math = page.evaluate(MATH_STATE)
+    report.math = page.evaluate(MATH_STATE)  # awaits MathJax's typesetting (and the font requests it starts)
+    _settle(page, in_flight, timeout_ms)
     report.broken_images = page.evaluate(BROKEN_IMAGES)
     if move_sliders:
         report.sliders = page.evaluate(MOVE_SLIDERS)

@@ -42,8 +42,9 @@ def _dyn(data, pos, fj):
         vals.append(f"step {now} of {data['steps']}")
     panels, notes, seen, said, order = {}, [], set(), {}, []
     for s in data["series"]:
-        if s["n"] not in order:
-            order.append(s["n"])
+        key = (s["p"], s["n"])  # a name may stand in several panels, for different runs
+        if key not in order:
+            order.append(key)
         g = sum(pos[u] * st for u, st in zip(s["u"], s["st"]))
         a, dv = s["pts"][g] if g < len(s["pts"]) else [], s["dv"][g] if s.get("dv") else None
         n = len(a) // 2
@@ -63,19 +64,20 @@ def _dyn(data, pos, fj):
             out.append(f'<path d="{cross}" transform="translate({dv[1]},{dv[2]})" stroke="#000" stroke-width="4.5"/>'
                        f'<path d="{cross}" transform="translate({dv[1]},{dv[2]})" stroke="{s["c"]}" '
                        f'stroke-width="2.5"/>')
-            if s["n"] not in seen:
-                seen.add(s["n"])
-                said[s["n"]] = f'{s["n"]} diverged at {s.get("dw") or "step"} {dv[0]}'
-                notes.append((said[s["n"]], s["c"]))
-        elif s.get("f") and s["f"][g] and s["n"] not in said:
-            said[s["n"]] = f'{s["n"]} {s["f"][g]}'
+            if key not in seen:
+                seen.add(key)
+                said[key] = f'{s["n"]} diverged at {s.get("dw") or "step"} {dv[0]}'
+                if all(t != said[key] for t, _ in notes):
+                    notes.append((said[key], s["c"]))
+        elif s.get("f") and s["f"][g] and key not in said:
+            said[key] = f'{s["n"]} {s["f"][g]}'
     top = f'<text x="{data["head"][0]}" y="{data["head"][1]}">{html.escape(" · ".join(vals))}</text>'
     if notes:
         top = (f'<text x="{data["head"][0]}" y="{data["head"][1]}">' + "".join(
             f'<tspan fill="{c}" font-weight="bold"{" dx=" + chr(34) + "14" + chr(34) if i else ""}>✕ </tspan>'
             f"<tspan>{html.escape(t)}</tspan>" for i, (t, c) in enumerate(notes)) + "</text>")
     done = not frames or fj == len(frames) - 1  # mid-race, only the divergences so far are stated
-    res = [said[n] for n in order if n in said and (done or n in seen)]
+    res = list(dict.fromkeys(said[k] for k in order if k in said and (done or k in seen)))  # each once
     status = (", ".join(vals) + ". " if vals else "") + (f"After {data['steps']} steps: " if done and data["steps"]
                                                           else "") + ("; ".join(res) + "." if res else "")
     return panels, top, status

@@ -61,7 +61,9 @@ def test_notebook_check_flags_outputs(tmp_path):
     assert subprocess.run(check, capture_output=True).returncode == 0
 
 
-def test_nbval_fills_the_build_cache_with_the_notebooks_that_passed(tmp_path):
+@pytest.mark.parametrize("workers", [[], ["-n", "2", "--dist", "loadfile"]], ids=["serial", "xdist"])
+def test_nbval_fills_the_build_cache_with_the_notebooks_that_passed(tmp_path, workers):
+    # serially, and as `make test-notebooks` runs it: two pytest-xdist workers, one notebook each
     from jupyter_cache import get_cache
 
     throwaway_book(tmp_path)
@@ -72,7 +74,7 @@ def test_nbval_fills_the_build_cache_with_the_notebooks_that_passed(tmp_path):
     for name in ("broken.ipynb", "fine.ipynb"):
         os.utime(tmp_path / name, (old, old))
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "nbval_cache", "--nbval-lax",
-                             "--nbval-current-env", "-p", "no:cacheprovider", "broken.ipynb", "fine.ipynb"],
+                             "--nbval-current-env", "-p", "no:cacheprovider", *workers, "broken.ipynb", "fine.ipynb"],
                             capture_output=True, text=True, timeout=300, cwd=tmp_path,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})
     assert result.returncode == 1 and "nbval_cache: 1 of 2 notebooks stored for the build: fine.ipynb" in \

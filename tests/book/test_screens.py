@@ -5,6 +5,9 @@ explorer text is big enough to read and no two axis labels collide, and a race's
 it plays. Each check is also run on a deliberately broken copy of a page (dead toggle buttons, a too-wide element,
 an explorer squeezed small, a y label pushed onto its tick labels, a race whose sentence stays put) and must
 report it: a check that cannot fail proves nothing.
+
+After loading a page (or resizing the window) a check runs once MathJax has typeset, the fonts are in and the
+explorers have laid themselves out for the width (two animation frames: their ResizeObserver has run).
 """
 import os
 import pathlib
@@ -14,7 +17,7 @@ import pytest
 
 from screens import (WIDTHS, explorer_text_problems, explorer_text_sizes, navigation_problems, no_script_problems,
                      overflow_problems, race_problems, tab_stop_problems)
-from sitecheck import CHROMIUM, CHROMIUM_ARGS, serve
+from sitecheck import serve
 from test_site import toc_pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -36,12 +39,18 @@ def broken_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(broken_site):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with serve(broken_site) as base, sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def browser(broken_site, chromium):
+    with serve(broken_site) as base:
         yield chromium, base
-        chromium.close()
+
+
+# The page settled: MathJax has typeset (formulas change the layout), the fonts are in, and two animation frames
+# have passed, so the explorers' ResizeObserver has laid them out for the width.
+SETTLED = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  await document.fonts.ready;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+}"""
 
 
 def _open(browser, page, width, script=True):
@@ -50,7 +59,8 @@ def _open(browser, page, width, script=True):
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
     tab = context.new_page()
     tab.goto(base + page, wait_until="load")
-    tab.wait_for_timeout(300)  # the explorers lay themselves out for the width
+    if script:  # (without scripts the page is as built once loaded)
+        tab.evaluate(SETTLED)
     return context, tab
 
 
@@ -84,23 +94,27 @@ def test_navigation_opens(browser, width):
     assert _check(browser, GALLERY, width, navigation_problems) == []
 
 
+def _has_explorer(page):
+    return not (SITE / page).exists() or "ol-explorer" in (SITE / page).read_text()  # (unbuilt: the fixture says)
+
+
 def _explorer_pages():
-    return [p for p in toc_pages() if "ol-explorer" in (SITE / p).read_text()]
+    return [p for p in toc_pages() if _has_explorer(p)]
 
 
-def test_no_page_scrolls_sideways_and_explorer_text_is_legible(browser):
-    # every page, loaded once on a phone and then viewed wider (the layout follows the window, as on a tablet
+@pytest.mark.parametrize("page", toc_pages())
+def test_no_page_scrolls_sideways_and_explorer_text_is_legible(browser, page):
+    # each page, loaded once on a phone and then viewed wider (the layout follows the window, as on a tablet
     # turned or a desktop window widened); the pages without explorers only need checking on the phone
-    problems, explorers = [], set(_explorer_pages())
-    for page in toc_pages():
-        context, tab = _open(browser, page, WIDTHS[-1])
-        try:
-            for width in WIDTHS[::-1] if page in explorers else WIDTHS[-1:]:
-                tab.set_viewport_size({"width": width, "height": 900})
-                tab.wait_for_timeout(250)
-                problems += [f"{page}: {p}" for p in overflow_problems(tab, width) + explorer_text_problems(tab, width)]
-        finally:
-            context.close()
+    problems = []
+    context, tab = _open(browser, page, WIDTHS[-1])
+    try:
+        for width in WIDTHS[::-1] if _has_explorer(page) else WIDTHS[-1:]:
+            tab.set_viewport_size({"width": width, "height": 900})
+            tab.evaluate(SETTLED)
+            problems += [f"{page}: {p}" for p in overflow_problems(tab, width) + explorer_text_problems(tab, width)]
+    finally:
+        context.close()
     assert problems == []
 
 
@@ -113,9 +127,9 @@ def test_formulas_are_not_tab_stops(browser):
     assert _check(browser, "book/02_first_and_second_order.html", 1366, tab_stop_problems) == []
 
 
-def test_without_javascript_each_explorer_shows_its_initial_figure(browser):
-    for page in _explorer_pages():
-        assert _check(browser, page, 1366, no_script_problems, script=False) == [], page
+@pytest.mark.parametrize("page", _explorer_pages())
+def test_without_javascript_each_explorer_shows_its_initial_figure(browser, page):
+    assert _check(browser, page, 1366, no_script_problems, script=False) == [], page
 
 
 def test_favicon_is_served_at_the_root_and_linked(broken_site):  # (the fixture: skip or fail without a site)

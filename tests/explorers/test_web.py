@@ -253,7 +253,8 @@ def browser_page(tmp_path_factory, rosen):
     two = ol.web_explorer(rosen, OPTIMIZERS, {"learning_rate": LR, "momentum": MOM}, steps=40)
     race = ol.web_explorer(rosen, {"GD": ol.sgd(1e-3), "Momentum": ol.sgd(1e-3, momentum=0.9)}, {}, steps=200,
                            animate=True)
-    (folder / "index.html").write_text(f"<!doctype html><meta charset='utf-8'><body>{two.html}{race.html}</body>")
+    (folder / "index.html").write_text(
+        f"<!doctype html><meta charset='utf-8'><body>{two.html}{race.html}{_twin_panels().html}</body>")
     outside = []
     with serve(folder) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -439,6 +440,32 @@ def test_two_panels_have_a_stacked_layout_for_phones(page):
     assert lay["w"]["vb"][0] == ol.explorers.web.W and lay["n"]["vb"][0] < 600
     (dx0, dy0), (dx1, dy1) = lay["n"]["t"]
     assert dy0 == 0 and dy1 > ol.explorers.web.PH and lay["n"]["vb"][1] > 2 * ol.explorers.web.PH
+
+
+def _twin_panels():
+    """One name, "GD", in two panels for two different runs, which diverge at different steps (x_k = (1 - r)^k on
+    x^2 / 2 leaves the bound 1e6 at step 20 for r = 3 and at step 9 for r = 6)."""
+    quad = (lambda x: 0.5 * (x**2).sum(-1), lambda x: x)
+    draw = lambda learning_rate: [{"GD": ol.run(ol.sgd(learning_rate), quad, np.ones(1), 30)},
+                                  {"GD": ol.run(ol.sgd(2 * learning_rate), quad, np.ones(1), 30)}]
+    return ol.web_curve_explorer(draw, {"learning_rate": [3.0, 3.5]}, initial={"learning_rate": 3.0},
+                                 panels=[{"yscale": "log"}, {"yscale": "log"}])
+
+
+def test_one_name_in_two_panels_reports_each_divergence():
+    import html as html_lib
+
+    written = re.search(r'<p class="ol-status" aria-live="polite">(.*?)</p>', _twin_panels().html).group(1)
+    assert "GD diverged at step 20; GD diverged at step 9." in html_lib.unescape(written)
+
+
+def test_one_name_in_two_panels_reports_each_divergence_in_the_browser(browser_page):
+    page, _ = browser_page
+    root = page.locator(".ol-explorer").nth(2)
+    root.locator("input.ol-slider").first.evaluate(
+        "el => el.dispatchEvent(new Event('input', {bubbles: true}))")  # explorer.js writes the sentence anew
+    assert "GD diverged at step 20; GD diverged at step 9." in root.locator(".ol-status").text_content()
+    assert root.locator("g.ol-top").inner_html().count("diverged at step") == 2  # both crosses are noted
 
 
 def test_the_static_rendering_is_the_initial_figure_as_svg(explorer, page):

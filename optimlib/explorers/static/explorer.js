@@ -78,7 +78,8 @@
         var hit = dv && (now === null || now >= dv[0]);
         if (D.frames && !hit && s.ks) n = upto(s.ks[g], now);
         var out = svg[s.p], clip = ' clip-path="url(#' + D.uid + "-c" + s.p + ')"';
-        if (order.indexOf(s.n) < 0) order.push(s.n);
+        var key = s.p + ":" + s.n;  // a name may stand in several panels, for different runs
+        if (order.indexOf(key) < 0) order.push(key);
         out.push("<polyline" + clip + ' points="' + points(a, n) + '" fill="none" stroke="' + s.c + '" stroke-width="' +
                  s.lw + '" stroke-dasharray="' + s.da + '" stroke-linejoin="round"/>');
         if (s.end && n > 0) {
@@ -90,13 +91,13 @@
           out.push('<path d="' + CROSS + '" transform="translate(' + dv[1] + "," + dv[2] + ')" stroke="#000" ' +
                    'stroke-width="4.5"/><path d="' + CROSS + '" transform="translate(' + dv[1] + "," + dv[2] +
                    ')" stroke="' + s.c + '" stroke-width="2.5"/>');
-          if (!seen[s.n]) {
-            seen[s.n] = 1;
-            said[s.n] = s.n + " diverged at " + (s.dw || "step") + " " + dv[0];
-            notes.push([said[s.n], s.c]);
+          if (!seen[key]) {
+            seen[key] = 1;
+            said[key] = s.n + " diverged at " + (s.dw || "step") + " " + dv[0];
+            if (!notes.some(function (nt) { return nt[0] === said[key]; })) notes.push([said[key], s.c]);
           }
-        } else if (s.f && s.f[g] && !(s.n in said)) {
-          said[s.n] = s.n + " " + s.f[g];
+        } else if (s.f && s.f[g] && !(key in said)) {
+          said[key] = s.n + " " + s.f[g];
         }
       });
       dyn.forEach(function (d, i) { d.innerHTML = svg[i].join(""); });
@@ -113,8 +114,9 @@
       top.innerHTML = t.join("");
       if (quiet) return;
       var done = !D.frames || fj === last;  // mid-race, only the divergences so far are stated
-      var res = order.filter(function (nm) { return nm in said && (done || seen[nm]); })
-                     .map(function (nm) { return said[nm]; });  // in legend order, as the live explorer says it
+      var res = order.filter(function (k) { return k in said && (done || seen[k]); })
+                     .map(function (k) { return said[k]; })  // in legend order, as the live explorer says it
+                     .filter(function (t, i, all) { return all.indexOf(t) === i; });  // each once
       var head = vals.length ? vals.join(", ") + ". " : "";
       var text = head + (done && D.steps ? "After " + D.steps + " steps: " : "") +
                  (res.length ? res.join("; ") + "." : "");
