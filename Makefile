@@ -10,7 +10,7 @@ PORT ?= 8000
 # those timings erratic.
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: chromium book test test-lib test-notebooks test-notebooks-live test-site test-lab test-lab-all check-notebooks strip serve \
+.PHONY: chromium tex pdf test-pdf book test test-lib test-notebooks test-notebooks-live test-site test-lab test-lab-all check-notebooks strip serve \
 	lab lab-env bench clean pins setup
 
 ## The environment: pinned packages, optimlib (editable), the site's own scripts.
@@ -63,7 +63,8 @@ check-notebooks:
 ## Not under pytest-xdist: two workers doubled the CPU time (torch and BLAS threads in each) and were slower here.
 test-lib:
 	$(PYTEST) -q --ignore=tests/book/test_site.py --ignore=tests/book/test_screens.py \
-	  --ignore=tests/book/test_api_site.py --ignore=tests/book/test_dist.py --ignore=tests/lab
+	  --ignore=tests/book/test_api_site.py --ignore=tests/book/test_dist.py --ignore=tests/book/test_pdf.py \
+	  --ignore=tests/lab
 
 ## Two notebooks at a time (pytest-xdist; --dist loadfile keeps each notebook's cells together, in order, on one worker).
 test-notebooks:
@@ -92,6 +93,25 @@ chromium:
 	@command -v chromium >/dev/null || { SUDO=$$(command -v sudo || true); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+## The book as a PDF (Jupyter Book's LaTeX builder, xelatex) in _build/pdf/: re-uses `book`'s execution cache (a
+## notebook it ran is not run again); each explorer shows its first frame. FORCE=1 re-executes and re-reads all.
+pdf: setup tex
+	OPTIMLIB_STATIC=1 $(ONE_THREAD) $(PY) tools/build_pdf.py -W -n --keep-going $(if $(FORCE),--force,)
+
+## The PDF's test (builds it; run by .ci/run after `make test`, not part of `make test`).
+test-pdf: setup tex
+	OPTIMLIB_REQUIRE_PDF=1 $(PYTEST) -q tests/book/test_pdf.py
+
+## Debian's TeX for `make pdf` (xelatex, latexmk, the LaTeX packages Sphinx and Jupyter Book load), FreeFont (Sphinx's
+## Unicode fonts for xelatex), DejaVu Sans Mono (code), rsvg-convert (SVG figures to PDF) and pdftotext (the test):
+## about 370 MB installed, 2 minutes.
+TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk \
+	fonts-freefont-otf fonts-dejavu-core librsvg2-bin poppler-utils
+tex:
+	@for c in xelatex latexmk rsvg-convert pdftotext; do command -v $$c >/dev/null || missing=1; done; \
+	  [ -z "$$missing" ] || { SUDO=$$(command -v sudo || true); $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
+
 ## Remove outputs and execution counts from every committed notebook.
 strip:
 	$(PY) tools/notebooks.py strip book
@@ -106,7 +126,7 @@ lab: setup lab-env
 	$(LAB_VENV)/bin/jupyter lab --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,) _build/notebooks/
 
 ## Speed figures: build times, test-suite time, page weight, library and explorer benchmarks.
-bench: setup lab-env chromium
+bench: setup lab-env chromium tex
 	$(PY) bench/run_all.py
 
 ## Re-resolve requirements.txt (from requirements.in) and requirements-lab.txt in a throw-away environment.

@@ -14,7 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 PY = sys.executable
 LIBRARY_BENCHES = ["bench_optimizers.py", "bench_after_adamw.py", "bench_newton.py", "bench_explorer.py",
                    "bench_digits.py", "bench_phase.py", "bench_lab.py"]
-LIBRARY_BENCHES.append("bench_dist.py")  # make dist: the zip's size and time
+LIBRARY_BENCHES += ["bench_dist.py", "bench_pdf.py"]  # make dist (the zip's size and time), make pdf (time, size, pages)
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests" / "book")]  # sitecheck, and test_site's toc_pages
 
 

@@ -87,7 +87,8 @@ def main(argv):
         sys.stdout.write(line)
         log.append(line)
     code = process.wait()
-    if not code and source.resolve() == ROOT:  # the book itself (not a scratch page): its reader's edition
+    if not code and source.resolve() == ROOT and "--builder" not in argv:  # the website (not a scratch page, not
+        # the PDF: tools/build_pdf.py): its reader's edition
         import reader_edition
         reader_edition.build(ROOT)
     if code:

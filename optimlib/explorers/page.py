@@ -111,7 +111,8 @@ def _control(uid, i, label, vals, at, edge=None):
 
 
 def _html(uid, spec, panels, series, frames, static, names):
-    """The explorer as one ``<div>``: labelled range inputs, the SVG, a live status line, the data and the script.
+    """The explorer as one ``<div>`` (labelled range inputs, the SVG, a live status line, the data and the script),
+    and its SVG alone: the figure at the starting positions, for a static rendering (the book's PDF).
 
     ``spec`` gives the sliders, their labels, edges and starting positions, the title, alt text and steps;
     ``series`` the curves; ``static`` the SVG drawn once in each panel (``@UID@`` stands for ``uid``); ``names``
@@ -149,7 +150,7 @@ def _html(uid, spec, panels, series, frames, static, names):
            f'{groups}{legends}<g class="ol-top">{top}</g></svg>')
     body = f'<div class="ol-controls">{"".join(controls)}</div><div class="ol-figure">{svg}</div>'
     return _shell(uid, "ol-explorer", "ol", _CSS, spec.title, body, status, data, _JS,
-                  f' role="figure" aria-label="{alt}"')
+                  f' role="figure" aria-label="{alt}"'), svg
 
 
 def _shell(uid, cls, prefix, css, title, body, status, data, js, attrs=""):

@@ -56,10 +56,10 @@ Q.addEventListener("change",()=>setK(+Q.value));setK(k);})();"""
 
 class PhaseExplorer(WebExplorer):
     """The HTML of an interactive phase diagram (``.html``) and what it shows (``.data``), displayed by Jupyter
-    and Jupyter Book."""
+    and Jupyter Book; ``.svg``, what it first shows as one static figure (the book's PDF)."""
 
-    def __init__(self, html_text, data):
-        super().__init__(html_text)
+    def __init__(self, html_text, data, svg_text=None):
+        super().__init__(html_text, svg_text)
         self.data = data
 
 
@@ -149,7 +149,8 @@ def phase_explorer(maps, runs, *, optima=None, initial=None, title=None, alt=Non
     c0 = int(np.argmin([float(c[2]) for c in out[k0]["cells"]]))   # the stored setting with the best rate
     data = {"kappas": out, "k0": k0, "c0": c0, "ne": len(centres["x"]), "nm": len(centres["y"]), "cx": centres["x"],
             "cy": centres["y"], "x0": pm.x, "y0": TOP, "pw": pm.w, "ph": PH, "rx": pr.x, "regimes": names}
-    return PhaseExplorer(_html(data, ks, k0, pm, pr, title, alt), data)
+    page, svg = _html(data, ks, k0, pm, pr, title, alt)
+    return PhaseExplorer(page, data, svg)
 
 
 def _svg(cls, p, label, inner):
@@ -181,4 +182,27 @@ def _html(data, ks, k0, pm, pr, title, alt):
                       for i, k in enumerate(ks))
     menu = f'<label for="{uid}-k">condition number κ</label><select id="{uid}-k">{options}</select>'
     body = f'{menu}<div class="olp-figs">{svg_map}{svg_run}</div>'
-    return _shell(uid, "olp", "olp", _CSS, title, body, "", data, _JS.replace("@UID@", uid))
+    page = _shell(uid, "olp", "olp", _CSS, title, body, "", data, _JS.replace("@UID@", uid))
+    return page, _print_svg(data, k0, pm, pr, svg_map, svg_run, alt)
+
+
+def _print_svg(data, k0, pm, pr, svg_map, svg_run, alt):
+    """One standalone SVG of what the page first shows (the book's PDF): the map and the run of the pinned setting
+    side by side, drawn here as the page's script draws them (``show(c0)``), and its sentence under them."""
+    d, c = data["kappas"][k0], data["c0"]
+    e = d["cells"][c]
+    svg_map = svg_map.replace('<circle class="olp-mark" r="8"', f'<circle class="olp-mark" r="8" '
+                              f'cx="{data["cx"][c % data["ne"]]}" cy="{data["cy"][c // data["ne"]]}"')
+    points = " ".join(f"{data['rx'] + t * d['dx']:.1f},{y}" for t, y in enumerate(e[6]))
+    svg_run = svg_run.replace('y2="0"', f'y2="{e[7]}"').replace(
+        '<polyline class="olp-run"', f'<polyline class="olp-run" points="{points}"')
+    if e[5] >= 0:
+        svg_run = svg_run.replace('style="display:none"', f'transform="translate({e[8][0]},{e[8][1]}) rotate(45)"')
+    status = (f"κ = {d['kappa']}, η λmax = {e[0]}, μ = {e[1]}: closed-form rate {e[2]} ({data['regimes'][e[4]]}), "
+              f"measured {e[3]}" + (f"; the run diverged at step {e[5]}." if e[5] >= 0 else "."))
+    h, wm, wr = PH + BOT + 12, pm.x + pm.w + 20, pr.x + pr.w + 20
+    place = lambda svg, x, w: svg.replace("<svg ", f'<svg x="{x:.0f}" y="0" width="{w:.0f}" height="{h}" ', 1)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {wm + wr:.0f} {h + 28}" font-size="{FS}" '
+            f'font-family="system-ui,sans-serif"><title>{html.escape(alt)}</title>'
+            f'<rect width="100%" height="100%" fill="#fff"/>{place(svg_map, 0, wm)}{place(svg_run, wm, wr)}'
+            f'<text x="{pm.x}" y="{h + 20}">{html.escape(status)}</text></svg>')

@@ -27,13 +27,18 @@ FRAMES = 101  # a race's step slider stops (Play shows one every 50 ms); the pat
 
 
 class WebExplorer:
-    """A kernel-free explorer: ``.html`` (a string), shown by Jupyter and Jupyter Book through ``_repr_html_``."""
+    """A kernel-free explorer: ``.html`` (a string), shown by Jupyter and Jupyter Book through ``_repr_html_``;
+    ``.svg``, its figure at the sliders' starting positions, is its static rendering (``_repr_svg_``: what the
+    book's PDF shows, and any frontend that cannot run HTML)."""
 
-    def __init__(self, html_text):
-        self.html = html_text
+    def __init__(self, html_text, svg_text=None):
+        self.html, self.svg = html_text, svg_text
 
     def _repr_html_(self):
         return self.html
+
+    def _repr_svg_(self):
+        return self.svg
 
     @property
     def nbytes(self):
@@ -51,7 +56,7 @@ class WebExplorer:
 def _page(key, spec, panels, series, frames, static, names):
     """The WebExplorer; its element id is a hash of ``key``, the sliders, the title and the data."""
     uid = _uid(key, {k: v.tolist() for k, v in spec.sliders.items()}, spec.title, series)
-    return WebExplorer(_html(uid, spec, panels, series, frames, static, names))
+    return WebExplorer(*_html(uid, spec, panels, series, frames, static, names))
 
 
 # --------------------------------------------------------------------------- explorers on a surface

@@ -107,3 +107,27 @@ def test_the_map_is_drawn_on_svg_axes_with_whole_ticks_of_eta_lambda(explorer):
     assert labels[:4] == ["1", "2", "3", "4"] and "η λmax" in labels   # the edges 2 and 2(1 + μ) on whole ticks
     from optimlib.explorers.svg import FS
     assert f'font-size="{FS}"' in svg_map and html.count('class="olp-data"') == 1
+
+
+def test_the_static_rendering_draws_the_pinned_run(explorer):
+    # the book's PDF shows `_repr_svg_`: the map and the run of the pinned setting, drawn (the page's script draws
+    # them in a browser), and the sentence the script writes for it
+    import xml.etree.ElementTree as ET
+
+    from IPython.core.formatters import DisplayFormatter
+
+    bundle, _ = DisplayFormatter().format(explorer)
+    assert bundle["text/html"] == explorer.html and bundle["image/svg+xml"] == explorer.svg
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(explorer.svg)
+    data = explorer.data
+    cell = data["kappas"][data["k0"]]["cells"][data["c0"]]
+    (run,) = [e for e in root.iter(f"{ns}polyline") if e.get("class") == "olp-run"]
+    ys = [int(p.split(",")[1]) for p in run.get("points").split()]
+    assert ys == cell[6]
+    (mark,) = [e for e in root.iter(f"{ns}circle") if e.get("class") == "olp-mark"]
+    assert float(mark.get("cx")) == data["cx"][data["c0"] % data["ne"]]
+    status = " ".join(t.text or "" for t in root.iter(f"{ns}text"))
+    assert f"η λmax = {cell[0]}, μ = {cell[1]}: closed-form rate {cell[2]}" in status
+    # the page's own markup is unchanged: its run is empty until the script draws it
+    assert '<polyline class="olp-run" fill="none"' in explorer.html

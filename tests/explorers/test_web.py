@@ -466,3 +466,19 @@ def test_one_name_in_two_panels_reports_each_divergence_in_the_browser(browser_p
         "el => el.dispatchEvent(new Event('input', {bubbles: true}))")  # explorer.js writes the sentence anew
     assert "GD diverged at step 20; GD diverged at step 9." in root.locator(".ol-status").text_content()
     assert root.locator("g.ol-top").inner_html().count("diverged at step") == 2  # both crosses are noted
+
+
+def test_the_static_rendering_is_the_initial_figure_as_svg(explorer, page):
+    # what a frontend without HTML (the book's PDF) shows: the SVG of the page, standalone, beside the HTML
+    import xml.etree.ElementTree as ET
+
+    from IPython.core.formatters import DisplayFormatter
+
+    bundle, _ = DisplayFormatter().format(explorer)
+    assert bundle["text/html"] == explorer.html and bundle["image/svg+xml"] == explorer.svg
+    root = ET.fromstring(explorer.svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert explorer.svg in explorer.html                       # the very figure the page draws first
+    drawn = [a.get("points", "") for t, a in page.tags if t == "polyline" and a.get("points")]
+    svg_points = [e.get("points") for e in root.iter("{http://www.w3.org/2000/svg}polyline") if e.get("points")]
+    assert svg_points == drawn and len(svg_points) >= len(OPTIMIZERS)
