@@ -17,27 +17,17 @@ import sys
 import unicodedata
 
 import pytest
-import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_pdf  # noqa: E402
+from test_site import toc_files  # noqa: E402
 
 TOOLS = ("xelatex", "latexmk", "rsvg-convert", "pdftotext", "pdfinfo")
 PAGES = (340, 480)  # measured: 396 pages (1 December 2026, with the surface catalogue); a chapter is 10 to 40
 # what an output shows when the LaTeX build falls back to its text/plain form instead of a figure
 FALLBACKS = ("<WebExplorer", "<PhaseExplorer", "<LiveExplorer", "<IPython.core.display", "<Figure size",
              "Widget(", "HTML object", "<matplotlib.")
-
-
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        for chapter in part["chapters"]:
-            files.append(chapter["file"])
-            files += [section["file"] for section in chapter.get("sections", [])]
-    return files
 
 
 def title(page):

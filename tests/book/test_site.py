@@ -19,14 +19,19 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 
 
-def toc_pages():
+def toc_files():
+    """Every page of `_toc.yml`, in the book's order, as its path without suffix (`book/03_gradient_descent`)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]]
     for part in toc.get("parts", []):
         for chapter in part["chapters"]:
             files.append(chapter["file"])
             files += [section["file"] for section in chapter.get("sections", [])]
-    return [f"{f}.html" for f in files]
+    return files
+
+
+def toc_pages():
+    return [f"{f}.html" for f in toc_files()]
 
 
 def explorer_sliders(page):
