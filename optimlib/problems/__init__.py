@@ -7,15 +7,16 @@
 ``data``        seeded data sets, their losses and gradients, the mini-batch sampler (NumPy only)
 ``mlp``         a small multilayer perceptron with hand-written backpropagation (NumPy only)
 ``mlp_batch``   many such networks trained at once, one per hyperparameter setting (NumPy only)
-``landscape``   a network's loss on lines and planes, its path's principal directions, its curvature (NumPy only)
+``landscape``   a network's loss on lines and planes through its parameter space (NumPy only)
+``subspace``    what such a slice holds and misses: a path's principal directions, the sharpest curvature (NumPy only)
 ==============  ===================================================================================================
 
-SymPy loads with ``symbolic`` and ``surfaces`` only, on first use: importing ``data``, ``mlp``, ``mlp_batch`` or
-``landscape`` does not load it.
+SymPy loads with ``symbolic`` and ``surfaces`` only, on first use: importing ``data``, ``mlp``, ``mlp_batch``,
+``landscape`` or ``subspace`` does not load it.
 """
 import importlib
 
-MODULES = ("symbolic", "surfaces", "stationary", "data", "mlp", "mlp_batch", "landscape")
+MODULES = ("symbolic", "surfaces", "stationary", "data", "mlp", "mlp_batch", "landscape", "subspace")
 
 
 def __getattr__(name):
