@@ -128,6 +128,12 @@ class Visit:
                 and self.failed.append(f"{r.url} ({r.failure})"))
         return page
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
     def problems(self):
         return ([f"request left the disk: {u}" for u in self.outside] + [f"console: {e}" for e in self.errors]
                 + [f"failed file load: {u}" for u in self.failed])
@@ -195,8 +201,7 @@ def test_every_link_and_asset_resolves_on_disk(book):
 
 
 def test_the_toc_pages_from_index_html_offline(book, browser):
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         visit.page.goto((book / "index.html").as_uri())
         visit.page.wait_for_url((book / "book" / "preface.html").as_uri())  # index.html redirects to the preface
         visit.page.wait_for_load_state("load")
@@ -211,14 +216,11 @@ def test_the_toc_pages_from_index_html_offline(book, browser):
         for url in links[1:] if every else chosen:
             problems += [f"{url.removeprefix(book.as_uri())}: {p}" for p in page_problems(visit, url)]
         problems += visit.problems()
-    finally:
-        visit.close()
     assert problems == [], "\n".join(problems)
 
 
 def test_an_explorer_and_the_phase_diagram_work_offline(book, browser):
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         visit.open((book / EXPLORER_PAGE).as_uri())
         page = visit.page
         fonts = dict(page.evaluate(FONTS))  # MathJax's TeX fonts and the theme's icons, from disk
@@ -242,14 +244,11 @@ def test_an_explorer_and_the_phase_diagram_work_offline(book, browser):
         select.select_option(next(v for v in options if v != select.input_value()))
         assert image.get_attribute("href") != before
         problems = visit.problems()
-    finally:
-        visit.close()
     assert problems == [], "\n".join(problems)
 
 
 def test_search_finds_a_word_and_opens_its_page_offline(book, browser):
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         visit.open((book / "book" / "preface.html").as_uri())
         page = visit.page
         page.locator("button.search-button__button:visible").first.click()
@@ -267,15 +266,12 @@ def test_search_finds_a_word_and_opens_its_page_offline(book, browser):
         page.wait_for_timeout(100)  # the highlighting of the found word runs 10 ms after load
         highlighted = page.locator("span.highlighted").count()
         problems = visit.problems()
-    finally:
-        visit.close()
     assert problems == [], "\n".join(problems)
     assert highlighted > 0
 
 
 def test_a_page_download_is_the_reader_edition_in_the_zip(book, browser):
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         visit.open((book / DOWNLOAD_PAGE).as_uri())
         page = visit.page
         page.locator(".dropdown-download-buttons button").first.click()  # the page's download menu, then .ipynb
@@ -283,8 +279,6 @@ def test_a_page_download_is_the_reader_edition_in_the_zip(book, browser):
             page.locator("a[href$='.ipynb']:visible").first.click()
         url = opened.value.url
         problems = visit.problems()
-    finally:
-        visit.close()
     assert url.startswith("file://"), url
     path = pathlib.Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path))
     assert path.is_file() and path.is_relative_to(book), path
@@ -401,13 +395,10 @@ def test_the_checks_fail_on_a_broken_copy(book, browser, tmp_path, case):
         _inject(copy, page, snippet)
     found = [p for p in static_problems(copy) if p.startswith(page) or snippet is None]
     if case != "a link to a folder":  # which Chromium opens as a listing of the folder: only the static check sees it
-        visit = Visit(browser)
-        try:
+        with Visit(browser) as visit:
             found += page_problems(visit, (copy / page).as_uri())
             visit.page.wait_for_timeout(200)  # a fetch() or a font load may report after load
             found += visit.problems()
-        finally:
-            visit.close()
     text = "\n".join(found)
     print(f"{case}:\n  " + "\n  ".join(found))
     assert all(e in text for e in expected), f"{case}: expected {expected} among:\n{text}"
