@@ -128,13 +128,13 @@ def muon(learning_rate=1e-3, momentum=0.95, weight_decay=0.1, nesterov=True, ns_
     .. math::
         \begin{aligned}
         &\textbf{input}: \eta \text{ (learning\_rate)},\ \mu \text{ (momentum)},\ \lambda \text{ (weight\_decay)},
-            \ (a, b, c),\ k \text{ (ns\_steps)},\ s \text{ (the shape factor, adjust\_lr\_fn)};
-            \quad \textbf{initialize}: B_0 \leftarrow 0 \\
+            \ (a, b, c),\ k \text{ (ns\_steps)}, \\
+        &\qquad s \text{ (the shape factor, adjust\_lr\_fn)}; \quad \textbf{initialize}: B_0 \leftarrow 0 \\
         &\textbf{for}\ t = 1, 2, \ldots: \\
         &\quad B_t \leftarrow \mu B_{t-1} + (1 - \mu) g_t \\
         &\quad \tilde B_t \leftarrow (1 - \mu) g_t + \mu B_t \ \text{if nesterov, else}\ B_t \\
-        &\quad O_t \leftarrow \mathrm{NS}^{(a,b,c)}_k(\tilde B_t) \approx U_t V_t^\top
-            \quad (\tilde B_t = U_t \Sigma_t V_t^\top) \\
+        &\quad O_t \leftarrow \mathrm{NS}^{(a,b,c)}_k(\tilde B_t) \approx U_t V_t^\top,
+            \ \text{where}\ \tilde B_t = U_t \Sigma_t V_t^\top \\
         &\quad \theta_t \leftarrow \theta_{t-1} - \eta_t \bigl(s\, O_t + \lambda\theta_{t-1}\bigr)
         \end{aligned}
 

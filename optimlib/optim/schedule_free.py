@@ -108,7 +108,8 @@ def schedule_free_sgd(learning_rate=1.0, b1=0.9, weight_decay=0.0, warmup_steps=
     .. math::
         \begin{aligned}
         &\textbf{input}: \gamma \text{ (learning\_rate)},\ \beta \text{ (b1)},\ \lambda \text{ (weight\_decay)},\
-            p \text{ (weight\_lr\_power)}; \quad \textbf{initialize}: z_1 = x_1 = y_1 = \theta_0,\ W_0 = 0 \\
+            p \text{ (weight\_lr\_power)} \\
+        &\textbf{initialize}: z_1 = x_1 = y_1 = \theta_0,\ W_0 = 0 \\
         &\textbf{for}\ t = 1, 2, \ldots: \\
         &\quad d_t \leftarrow \nabla f(y_t) + \lambda y_t \\
         &\quad z_{t+1} \leftarrow z_t - \gamma_t d_t \\
