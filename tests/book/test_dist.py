@@ -255,11 +255,14 @@ def test_search_finds_a_word_and_opens_its_page_offline(book, browser):
         page.locator("#search-input").fill(SEARCH_WORD)
         page.locator("#search-input").press("Enter")
         page.wait_for_url(re.compile(r"search\.html\?q="))
+        # Sphinx lists the results one by one (every 5 ms) and then says "Search finished": read and click after that,
+        # or a link still moving as results arrive may take the click
+        page.wait_for_function("() => /Search finished/.test("
+                               "document.querySelector('#search-results .search-summary')?.textContent || '')")
         results = page.locator("#search-results ul.search li a")
-        results.first.wait_for(timeout=15000)
         hrefs = results.evaluate_all("els => els.map(a => a.href.split('#')[0])")
         assert (book / SEARCH_HIT).as_uri() in hrefs, hrefs
-        page.locator("#search-results ul.search li a").nth(hrefs.index((book / SEARCH_HIT).as_uri())).click()
+        results.nth(hrefs.index((book / SEARCH_HIT).as_uri())).click()
         page.wait_for_url(re.compile(re.escape(SEARCH_HIT)))
         page.wait_for_load_state("load")
         page.evaluate(MATH_STATE)
